@@ -1,0 +1,310 @@
+import LarderColumnar
+
+/// Decodes one column chunk (all its pages) into a ``Column``.
+///
+/// Every size a page header declares is checked against the bytes that exist and against
+/// ``ParquetReadOptions`` limits before anything is allocated for it.
+struct ColumnChunkDecoder {
+    let leaf: LeafColumn
+    let kind: PhysicalKind
+    let codec: Codec
+    let rowCount: Int
+    let options: ParquetReadOptions
+    let decompressor: PageDecompressor
+
+    private var dictionary: DenseValues?
+    private var dense = DenseValues()
+    /// Flat columns: validity of the rows decoded so far (nil while every row is present).
+    private var validity = Bitmap(count: 0, value: false)
+    private var sawNull = false
+    /// Vector columns: all levels of the chunk.
+    private var repetition: [UInt32] = []
+    private var definition: [UInt32] = []
+    private var levelsDecoded = 0
+    private var scratch: [UInt8] = []
+    private var indices: [UInt32] = []
+
+    init(leaf: LeafColumn, codec: Codec, rowCount: Int, options: ParquetReadOptions,
+         decompressor: PageDecompressor) throws {
+        self.leaf = leaf
+        self.kind = try PhysicalKind(leaf.physicalType)
+        self.codec = codec
+        self.rowCount = rowCount
+        self.options = options
+        self.decompressor = decompressor
+        validity.reserveCapacity(rowCount)
+    }
+
+    /// Decodes the pages in `bytes` (the chunk's byte range) into a column.
+    mutating func decode(_ bytes: UnsafeRawBufferPointer) throws -> Column {
+        var position = 0
+        while position < bytes.count && !isComplete {
+            let rest = UnsafeRawBufferPointer(rebasing: bytes[position...])
+            let (header, headerLength) = try ParquetFormat.PageHeader.decode(rest)
+            let compressedSize = Int(header.compressedPageSize)
+            let uncompressedSize = Int(header.uncompressedPageSize)
+            guard compressedSize >= 0, uncompressedSize >= 0 else {
+                throw ParquetError(.corrupt, "page header declares a negative size")
+            }
+            guard compressedSize <= rest.count - headerLength else {
+                throw ParquetError(.truncated, "page of \(compressedSize) bytes runs past the end of its column chunk")
+            }
+            guard uncompressedSize <= options.maxPageBytes else {
+                throw ParquetError(.unsupported, "page declares \(uncompressedSize) uncompressed bytes, over the \(options.maxPageBytes)-byte limit (ParquetReadOptions.maxPageBytes)")
+            }
+            let body = UnsafeRawBufferPointer(rebasing: rest[headerLength ..< headerLength + compressedSize])
+            switch header.type {
+            case .dictionaryPage:
+                guard let dh = header.dictionaryPageHeader else { throw ParquetError(.corrupt, "dictionary page without its header") }
+                try readDictionary(body, uncompressedSize: uncompressedSize, count: Int(dh.numValues))
+            case .dataPage:
+                guard let dh = header.dataPageHeader else { throw ParquetError(.corrupt, "data page without its header") }
+                let page = try decompress(body, uncompressedSize: uncompressedSize)
+                try page.withUnsafeBytes { try readDataPageV1($0, header: dh) }
+            case .dataPageV2:
+                guard let dh = header.dataPageHeaderV2 else { throw ParquetError(.corrupt, "data page v2 without its header") }
+                try readDataPageV2(body, uncompressedSize: uncompressedSize, header: dh)
+            default:
+                break // index pages and unknown page types carry no values
+            }
+            position += headerLength + compressedSize
+        }
+        return try finish()
+    }
+
+    private var isComplete: Bool {
+        leaf.isVector ? false : validity.count >= rowCount
+    }
+
+    /// Decompresses a page body, or returns it as is when uncompressed.
+    private mutating func decompress(_ body: UnsafeRawBufferPointer, uncompressedSize: Int) throws -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: uncompressedSize)
+        try out.withUnsafeMutableBytes { try decompressor.decompress(codec, body, into: $0) }
+        return out
+    }
+
+    // MARK: Dictionary
+
+    private mutating func readDictionary(_ body: UnsafeRawBufferPointer, uncompressedSize: Int, count: Int) throws {
+        guard dictionary == nil else { throw ParquetError(.corrupt, "column chunk has two dictionary pages") }
+        guard count >= 0 else { throw ParquetError(.corrupt, "dictionary page declares \(count) values") }
+        let page = try decompress(body, uncompressedSize: uncompressedSize)
+        var dict = DenseValues()
+        try page.withUnsafeBytes { try decodeValues($0, count: count, encoding: .plain, into: &dict) }
+        dictionary = dict
+    }
+
+    // MARK: Data pages
+
+    private mutating func readDataPageV1(_ page: UnsafeRawBufferPointer, header: ParquetFormat.DataPageHeader) throws {
+        let levelCount = Int(header.numValues)
+        try checkLevelCount(levelCount, pageBytes: page.count)
+        var offset = 0
+        var present = levelCount
+        if leaf.maxRepetitionLevel > 0 {
+            let rest = UnsafeRawBufferPointer(rebasing: page[offset...])
+            let (body, consumed) = try RLEHybridDecoder.splitLengthPrefix(rest)
+            try appendLevels(body, count: levelCount, maxLevel: leaf.maxRepetitionLevel, into: &repetition)
+            offset += consumed
+        }
+        if leaf.maxDefinitionLevel > 0 {
+            let rest = UnsafeRawBufferPointer(rebasing: page[offset...])
+            let (body, consumed) = try RLEHybridDecoder.splitLengthPrefix(rest)
+            present = try appendDefinitionLevels(body, count: levelCount)
+            offset += consumed
+        } else {
+            validity.appendRepeated(true, count: levelCount)
+        }
+        levelsDecoded += levelCount
+        try decodeValues(UnsafeRawBufferPointer(rebasing: page[offset...]), count: present,
+                         encoding: header.encoding, into: &dense)
+    }
+
+    private mutating func readDataPageV2(_ body: UnsafeRawBufferPointer, uncompressedSize: Int,
+                                         header: ParquetFormat.DataPageHeaderV2) throws {
+        let levelCount = Int(header.numValues)
+        let repLength = Int(header.repetitionLevelsByteLength), defLength = Int(header.definitionLevelsByteLength)
+        guard repLength >= 0, defLength >= 0, repLength + defLength <= body.count,
+              repLength + defLength <= uncompressedSize else {
+            throw ParquetError(.corrupt, "data page v2 level lengths exceed the page")
+        }
+        try checkLevelCount(levelCount, pageBytes: uncompressedSize)
+        var present = levelCount
+        if leaf.maxRepetitionLevel > 0 {
+            try appendLevels(UnsafeRawBufferPointer(rebasing: body[0 ..< repLength]), count: levelCount,
+                             maxLevel: leaf.maxRepetitionLevel, into: &repetition)
+        }
+        if leaf.maxDefinitionLevel > 0 {
+            present = try appendDefinitionLevels(UnsafeRawBufferPointer(rebasing: body[repLength ..< repLength + defLength]),
+                                                 count: levelCount)
+        } else {
+            validity.appendRepeated(true, count: levelCount)
+        }
+        levelsDecoded += levelCount
+        let values = UnsafeRawBufferPointer(rebasing: body[(repLength + defLength)...])
+        let valuesSize = uncompressedSize - repLength - defLength
+        if header.isCompressed && codec != .uncompressed {
+            let page = try decompress(values, uncompressedSize: valuesSize)
+            try page.withUnsafeBytes { try decodeValues($0, count: present, encoding: header.encoding, into: &dense) }
+        } else {
+            try decodeValues(values, count: present, encoding: header.encoding, into: &dense)
+        }
+    }
+
+    /// Bounds a page's level count before anything is allocated for it: a flat column has one
+    /// level per row; a vector has one per row start plus one per element, and every element
+    /// takes at least 4 bytes of values.
+    private func checkLevelCount(_ count: Int, pageBytes: Int) throws {
+        guard count >= 0 else { throw ParquetError(.corrupt, "page declares \(count) values") }
+        let limit = leaf.isVector ? max(rowCount, 1) + pageBytes / 4 + 1 : rowCount - validity.count
+        guard count <= limit else {
+            throw ParquetError(.corrupt, "page declares \(count) values but at most \(limit) can remain in its row group")
+        }
+    }
+
+    private func appendLevels(_ body: UnsafeRawBufferPointer, count: Int, maxLevel: Int, into out: inout [UInt32]) throws {
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: count))
+        try out.withUnsafeMutableBufferPointer { buf in
+            let dst = UnsafeMutableBufferPointer(rebasing: buf[start...])
+            try RLEHybridDecoder.decode(body, bitWidth: RLEHybridEncoder.bitWidth(forMaxValue: UInt64(maxLevel)),
+                                        count: count, into: dst)
+        }
+        for level in out[start...] where level > maxLevel {
+            throw ParquetError(.corrupt, "level \(level) exceeds the column's maximum \(maxLevel)")
+        }
+    }
+
+    /// Decodes definition levels; returns how many entries carry a value.
+    private mutating func appendDefinitionLevels(_ body: UnsafeRawBufferPointer, count: Int) throws -> Int {
+        if leaf.isVector {
+            try appendLevels(body, count: count, maxLevel: leaf.maxDefinitionLevel, into: &definition)
+            var present = 0
+            for d in definition[(definition.count - count)...] where d == leaf.maxDefinitionLevel { present += 1 }
+            return present
+        }
+        let (bytes, present) = try RLEHybridDecoder.decodeDefinitionLevels(body, count: count, maxLevel: leaf.maxDefinitionLevel)
+        if present != count { sawNull = true }
+        validity.append(bits: bytes, count: count)
+        return present
+    }
+
+    // MARK: Values
+
+    private func decodeValues(_ src: UnsafeRawBufferPointer, count: Int, encoding: ParquetFormat.Encoding,
+                              into out: inout DenseValues) throws {
+        switch encoding {
+        case .plain:
+            switch kind {
+            case .int32: try PlainEncoding.decode(src, count: count, appendingTo: &out.int32)
+            case .int64: try PlainEncoding.decode(src, count: count, appendingTo: &out.int64)
+            case .int96: try PlainEncoding.decodeInt96AsMicros(src, count: count, appendingTo: &out.int64)
+            case .float: try PlainEncoding.decode(src, count: count, appendingTo: &out.float)
+            case .double: try PlainEncoding.decode(src, count: count, appendingTo: &out.double)
+            case .bool: try PlainEncoding.decodeBooleans(src, count: count, appendingTo: &out.bool)
+            case .bytes: try PlainEncoding.decodeByteArrays(src, count: count, offsets: &out.offsets, data: &out.data)
+            case .fixedBytes:
+                try PlainEncoding.decodeFixedLenByteArrays(src, count: count, length: leaf.typeLength,
+                                                           offsets: &out.offsets, data: &out.data)
+            }
+        case .plainDictionary, .rleDictionary:
+            guard let dictionary else { throw ParquetError(.corrupt, "dictionary-encoded page without a dictionary page") }
+            guard count > 0 else { return }
+            guard let width = src.first else { throw ParquetError(.corrupt, "dictionary page data is empty") }
+            var idx = [UInt32](repeating: 0, count: count)
+            try idx.withUnsafeMutableBufferPointer { buf in
+                try RLEHybridDecoder.decode(UnsafeRawBufferPointer(rebasing: src[1...]), bitWidth: Int(width),
+                                            count: count, into: buf)
+            }
+            try idx.withUnsafeBufferPointer { try out.appendGathered(from: dictionary, kind: kind, indices: $0) }
+        case .rle where kind == .bool:
+            let bits = try RLEHybridDecoder.decode(UnsafeRawBufferPointer(rebasing: src[4...].prefix(max(src.count - 4, 0))),
+                                                   bitWidth: 1, count: count)
+            guard src.count >= 4 else { throw ParquetError(.corrupt, "RLE boolean page without its length") }
+            out.bool.append(contentsOf: bits.lazy.map { $0 != 0 })
+        case .deltaBinaryPacked where kind == .int32:
+            try DeltaBinaryPackedDecoder.decode(src, count: count, appendingTo: &out.int32)
+        case .deltaBinaryPacked where kind == .int64:
+            try DeltaBinaryPackedDecoder.decode(src, count: count, appendingTo: &out.int64)
+        case .deltaLengthByteArray where kind == .bytes:
+            try DeltaByteArrayDecoder.decodeDeltaLength(src, count: count, offsets: &out.offsets, data: &out.data)
+        case .deltaByteArray where kind == .bytes || kind == .fixedBytes:
+            try DeltaByteArrayDecoder.decodeDeltaByteArray(src, count: count, offsets: &out.offsets, data: &out.data,
+                                                    maxDecodedBytes: options.maxPageBytes)
+        default:
+            throw ParquetError(.unsupported, "encoding \(encoding) for \(leaf.physicalType) values")
+        }
+    }
+
+    // MARK: Assembly
+
+    private func finish() throws -> Column {
+        guard let field = leaf.field else {
+            throw ParquetError(.unsupported, leaf.unsupportedReason ?? "unsupported column")
+        }
+        if leaf.isVector { return try finishVector(field) }
+        guard validity.count == rowCount else {
+            throw ParquetError(.corrupt, "column chunk holds \(validity.count) values for \(rowCount) rows")
+        }
+        return try dense.column(type: field.type, kind: kind, conversion: leaf.conversion,
+                                validity: sawNull ? validity : nil, rowCount: rowCount)
+    }
+
+    /// Rebuilds fixed-dimension vectors from list levels.
+    private func finishVector(_ field: Field) throws -> Column {
+        guard case .vector(let declared) = field.type else { throw ParquetError(.corrupt, "vector leaf without a vector type") }
+        guard repetition.count == definition.count || leaf.maxDefinitionLevel == 0 else {
+            throw ParquetError(.corrupt, "repetition and definition levels differ in count")
+        }
+        let maxDef = UInt32(leaf.maxDefinitionLevel)
+        let nullRowLevel: UInt32 = field.isNullable ? 0 : UInt32.max
+        let emptyListLevel = UInt32(field.isNullable ? 1 : 0)
+        var rowValid = Bitmap(count: 0, value: false)
+        rowValid.reserveCapacity(rowCount)
+        var lengths: [Int] = []
+        lengths.reserveCapacity(rowCount)
+        for i in 0 ..< repetition.count {
+            let d = definition.isEmpty ? maxDef : definition[i]
+            if repetition[i] == 0 {
+                rowValid.append(d != nullRowLevel)
+                lengths.append(0)
+            } else if lengths.isEmpty {
+                throw ParquetError(.corrupt, "list continues before any row starts")
+            }
+            if d == maxDef {
+                lengths[lengths.count - 1] += 1
+            } else if d != nullRowLevel && d != emptyListLevel {
+                throw ParquetError(.unsupported, "list '\(leaf.name)' holds a null element; Larder vectors have no null elements")
+            }
+        }
+        guard lengths.count == rowCount else {
+            throw ParquetError(.corrupt, "list column holds \(lengths.count) rows for \(rowCount)")
+        }
+        var dimension = leaf.dimensionIsDeclared ? declared : 0
+        for (i, n) in lengths.enumerated() where rowValid[i] {
+            if dimension == 0 { dimension = n }
+            guard n == dimension, n > 0 else {
+                throw ParquetError(.unsupported, "list '\(leaf.name)' has rows of length \(dimension) and \(n); Larder reads lists of floats as fixed-dimension vectors")
+            }
+        }
+        if dimension == 0 { dimension = declared }
+        guard dense.float.count == lengths.reduce(0, +) else {
+            throw ParquetError(.corrupt, "list column holds \(dense.float.count) values for \(lengths.reduce(0, +)) elements")
+        }
+        var values = [Float](repeating: 0, count: rowCount * dimension)
+        var src = 0
+        for i in 0 ..< rowCount where rowValid[i] {
+            for k in 0 ..< dimension { values[i * dimension + k] = dense.float[src + k] }
+            src += dimension
+        }
+        return try Column(type: .vector(dimension: dimension), storage: .vector(dimension: dimension, values: values),
+                          validity: rowValid.allSet ? nil : rowValid)
+    }
+}
+
+extension Bitmap {
+    /// Appends `count` copies of `bit`.
+    mutating func appendRepeated(_ bit: Bool, count: Int) {
+        append(bits: [UInt8](repeating: bit ? 0xFF : 0, count: (count + 7) / 8), count: count)
+    }
+}

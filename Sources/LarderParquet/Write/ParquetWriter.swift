@@ -1,0 +1,211 @@
+import Dispatch
+import LarderColumnar
+import Synchronization
+
+/// Writes record batches to a Parquet file.
+///
+/// Rows are buffered into row groups of ``ParquetWriteOptions/rowGroupRows``; the columns of a
+/// row group are encoded and compressed in parallel. The file is written under a temporary
+/// name and renamed into place by ``close()``, so a failed or abandoned writer never leaves a
+/// partial file at `path`.
+///
+/// ```swift
+/// let writer = try ParquetWriter(path: "features.parquet", schema: batch.schema)
+/// try writer.write(batch)
+/// let summary = try writer.close()
+/// ```
+public final class ParquetWriter {
+    public let path: String
+    public let schema: Schema
+    public let options: ParquetWriteOptions
+
+    private let output: FileOutput
+    private var pending: [RecordBatch] = []
+    private var pendingRows = 0
+    private var rowGroups: [ParquetFormat.RowGroup] = []
+    private var statistics: [ColumnStatistics?]
+    private var rowCount = 0
+    private var closed = false
+
+    /// The `created_by` string written to every file.
+    public static let createdBy = "larder version 0.1.0"
+
+    /// Starts a file at `path` (replaced on ``close()`` if it exists).
+    /// - Throws: ``ParquetError`` `.invalidArgument` for bad options, `.io` if the file cannot
+    ///   be created.
+    public init(path: String, schema: Schema, options: ParquetWriteOptions = .init()) throws {
+        try options.validate()
+        self.path = path
+        self.schema = schema
+        self.options = options
+        self.statistics = Array(repeating: nil, count: schema.count)
+        output = try FileOutput(path: path)
+        try output.write(Array("PAR1".utf8))
+    }
+
+    /// Appends the rows of `batch`.
+    /// - Throws: `.invalidArgument` when the batch's schema differs from the writer's; `.io`.
+    public func write(_ batch: RecordBatch) throws {
+        guard !closed else { throw ParquetError(.invalidArgument, "write after close", path: path) }
+        guard batch.schema.fields == schema.fields else {
+            throw ParquetError(.invalidArgument, "batch schema \(batch.schema) does not match the file schema \(schema)", path: path)
+        }
+        guard batch.rowCount > 0 else { return }
+        pending.append(batch)
+        pendingRows += batch.rowCount
+        while pendingRows >= options.rowGroupRows {
+            try flushRowGroup(rows: options.rowGroupRows)
+        }
+    }
+
+    /// Writes the remaining rows and the footer, and publishes the file at ``path``.
+    /// - Returns: the file's size, row count and per-column statistics.
+    @discardableResult
+    public func close() throws -> ParquetFileSummary {
+        guard !closed else { throw ParquetError(.invalidArgument, "close called twice", path: path) }
+        do {
+            if pendingRows > 0 { try flushRowGroup(rows: pendingRows) }
+            closed = true
+            try writeFooter()
+            try output.publish(fsync: options.fsync)
+        } catch {
+            closed = true
+            output.abandon()
+            throw (error as? ParquetError)?.at(path: path) ?? error
+        }
+        var stats: [String: ColumnStatistics] = [:]
+        for (field, s) in zip(schema.fields, statistics) {
+            stats[field.name] = s ?? ColumnStatistics(nullCount: 0, min: nil, max: nil)
+        }
+        return ParquetFileSummary(path: path, sizeBytes: output.offset, rowCount: rowCount,
+                                  rowGroupCount: rowGroups.count, statistics: stats)
+    }
+
+    /// Discards everything written; no file appears at ``path``.
+    public func abandon() {
+        closed = true
+        output.abandon()
+    }
+
+    deinit { if !closed { output.abandon() } }
+
+    // MARK: Row groups
+
+    /// Takes the first `rows` pending rows as columns.
+    private func takePending(rows: Int) throws -> [Column] {
+        var taken: [[Column]] = Array(repeating: [], count: schema.count)
+        var need = rows
+        while need > 0, let first = pending.first {
+            let take = min(need, first.rowCount)
+            for c in 0 ..< schema.count {
+                taken[c].append(take == first.rowCount ? first.columns[c] : first.columns[c].slice(0 ..< take))
+            }
+            if take == first.rowCount {
+                pending.removeFirst()
+            } else {
+                pending[0] = try RecordBatch(schema: schema, columns: first.columns.map { $0.slice(take ..< first.rowCount) })
+            }
+            need -= take
+        }
+        pendingRows -= rows
+        return try taken.map { $0.count == 1 ? $0[0] : try Column.concatenate($0) }
+    }
+
+    private func flushRowGroup(rows: Int) throws {
+        let columns = try takePending(rows: rows)
+        let encoded = try encodeColumns(columns)
+        let groupStart = output.offset
+        var chunks: [ParquetFormat.ColumnChunk] = []
+        var totalUncompressed = 0
+        for (c, chunk) in encoded.enumerated() {
+            let offset = output.offset
+            try output.write(chunk.bytes)
+            let meta = chunk.metadata(field: schema.fields[c], codec: options.codec, offset: offset)
+            chunks.append(ParquetFormat.ColumnChunk(fileOffset: Int64(offset), metaData: meta))
+            totalUncompressed += chunk.uncompressedSize
+            statistics[c] = statistics[c].map { $0.merged(with: chunk.statistics) } ?? chunk.statistics
+        }
+        guard let ordinal = Int16(exactly: rowGroups.count) else {
+            throw ParquetError(.invalidArgument, "more than 32767 row groups; raise rowGroupRows", path: path)
+        }
+        rowGroups.append(ParquetFormat.RowGroup(
+            columns: chunks, totalByteSize: Int64(totalUncompressed), numRows: Int64(rows),
+            fileOffset: Int64(groupStart), totalCompressedSize: Int64(output.offset - groupStart), ordinal: ordinal))
+        rowCount += rows
+    }
+
+    /// Encodes every column, in parallel across ``ParquetWriteOptions/threads``.
+    private func encodeColumns(_ columns: [Column]) throws -> [EncodedColumnChunk] {
+        let results = UnsafeResultSlots<EncodedColumnChunk>(count: columns.count)
+        let fields = schema.fields
+        let options = self.options
+        let work: @Sendable (Int) -> Void = { c in
+            results.set(c, Result {
+                let compressor = try PageCompressor(codec: options.codec, level: options.compressionLevel)
+                var encoder = ColumnChunkEncoder(field: fields[c], options: options, compressor: compressor)
+                return try encoder.encode(columns[c])
+            })
+        }
+        if options.threads > 1 && columns.count > 1 {
+            DispatchQueue.concurrentPerform(iterations: columns.count, execute: work)
+        } else {
+            for c in columns.indices { work(c) }
+        }
+        return try results.values()
+    }
+
+    private func writeFooter() throws {
+        var kv = options.metadata.sorted { $0.key < $1.key }.map { ParquetFormat.KeyValue(key: $0.key, value: $0.value) }
+        kv.append(.init(key: LarderSchemaMetadata.key, value: LarderSchemaMetadata(schema).encoded()))
+        let meta = ParquetFormat.FileMetaData(
+            version: 2, schema: schema.parquetElements, numRows: Int64(rowCount), rowGroups: rowGroups,
+            keyValueMetadata: kv, createdBy: Self.createdBy,
+            columnOrders: Array(repeating: .typeOrder, count: schema.count))
+        let footer = meta.serialized()
+        guard let length = UInt32(exactly: footer.count) else {
+            throw ParquetError(.invalidArgument, "footer larger than 4 GiB", path: path)
+        }
+        try output.write(footer)
+        try output.write(withUnsafeBytes(of: length.littleEndian) { Array($0) } + Array("PAR1".utf8))
+    }
+}
+
+extension ParquetWriter {
+    /// Writes `batches` (all with the same schema) to a new file at `path`.
+    /// - Throws: `.invalidArgument` for an empty list or mismatched schemas; `.io`.
+    @discardableResult
+    public static func write(_ batches: [RecordBatch], to path: String,
+                             options: ParquetWriteOptions = .init()) throws -> ParquetFileSummary {
+        guard let first = batches.first else {
+            throw ParquetError(.invalidArgument, "no batches to write (an empty file still needs a schema: use init and close)", path: path)
+        }
+        let writer = try ParquetWriter(path: path, schema: first.schema, options: options)
+        do {
+            for batch in batches { try writer.write(batch) }
+        } catch {
+            writer.abandon()
+            throw error
+        }
+        return try writer.close()
+    }
+}
+
+/// Result slots written by parallel workers, each slot by exactly one worker.
+final class UnsafeResultSlots<T: Sendable>: Sendable {
+    private let slots: Mutex<[Result<T, any Error>?]>
+
+    init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
+
+    func set(_ i: Int, _ result: sending Result<T, any Error>) {
+        slots.withLock { $0[i] = result }
+    }
+
+    /// The results in order; rethrows the first failure.
+    func values() throws -> [T] {
+        let all = slots.withLock { $0 }
+        return try all.map { slot in
+            guard let slot else { throw ParquetError(.invalidArgument, "internal: a parallel task did not finish") }
+            return try slot.get()
+        }
+    }
+}
