@@ -50,9 +50,9 @@ public struct ParquetError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        var s = "\(code): \(message)"
-        if let column { s += " (column '\(column)')" }
-        if let path { s += " in \(path)" }
+        var s = path.map { "\($0): " } ?? ""
+        if let column { s += "column '\(column)': " }
+        s += "\(message) (\(code))"
         if let underlying { s += ": \(underlying)" }
         return s
     }

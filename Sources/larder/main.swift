@@ -1,1 +1,51 @@
-print("larder")
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `larder` command-line tool.
+///
+/// Exit codes: 0 on success, 1 when the command failed on the user's input (one line on
+/// stderr), 2 on a usage error.
+struct LarderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "larder",
+        abstract: "Larder: an embedded feature database.",
+        subcommands: [InspectCommand.self]
+    )
+}
+
+/// Runs the command line with Larder's exit-code conventions.
+func runLarder(_ arguments: [String]) -> Int32 {
+    var command: ParsableCommand
+    do {
+        command = try LarderCommand.parseAsRoot(arguments)
+    } catch {
+        let code = LarderCommand.exitCode(for: error)
+        if code == .success {
+            print(LarderCommand.fullMessage(for: error))
+            return 0
+        }
+        FileHandleOutput.standardError(LarderCommand.fullMessage(for: error))
+        return 2
+    }
+    do {
+        try command.run()
+        return 0
+    } catch let exit as ExitCode {
+        return exit.rawValue
+    } catch {
+        FileHandleOutput.standardError("larder: error: \(error)")
+        return 1
+    }
+}
+
+enum FileHandleOutput {
+    static func standardError(_ message: String) {
+        let line = message.hasSuffix("\n") ? message : message + "\n"
+        var bytes = Array(line.utf8)
+        _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+    }
+}
+
+exit(runLarder(Array(CommandLine.arguments.dropFirst())))

@@ -59,8 +59,7 @@ struct ColumnChunkDecoder {
                 try readDictionary(body, uncompressedSize: uncompressedSize, count: Int(dh.numValues))
             case .dataPage:
                 guard let dh = header.dataPageHeader else { throw ParquetError(.corrupt, "data page without its header") }
-                let page = try decompress(body, uncompressedSize: uncompressedSize)
-                try page.withUnsafeBytes { try readDataPageV1($0, header: dh) }
+                try withDecompressed(body, uncompressedSize: uncompressedSize) { try $0.readDataPageV1($1, header: dh) }
             case .dataPageV2:
                 guard let dh = header.dataPageHeaderV2 else { throw ParquetError(.corrupt, "data page v2 without its header") }
                 try readDataPageV2(body, uncompressedSize: uncompressedSize, header: dh)
@@ -76,11 +75,28 @@ struct ColumnChunkDecoder {
         leaf.isVector ? false : validity.count >= rowCount
     }
 
-    /// Decompresses a page body, or returns it as is when uncompressed.
-    private mutating func decompress(_ body: UnsafeRawBufferPointer, uncompressedSize: Int) throws -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: uncompressedSize)
-        try out.withUnsafeMutableBytes { try decompressor.decompress(codec, body, into: $0) }
-        return out
+    /// Decompresses a page body into the reused scratch buffer and calls `body` with it;
+    /// uncompressed pages are passed through without a copy.
+    private mutating func withDecompressed(_ compressed: UnsafeRawBufferPointer, uncompressedSize: Int,
+                                           _ body: (inout Self, UnsafeRawBufferPointer) throws -> Void) throws {
+        if codec == .uncompressed {
+            guard compressed.count == uncompressedSize else {
+                throw ParquetError(.corrupt, "uncompressed page has \(compressed.count) bytes but its header says \(uncompressedSize)")
+            }
+            try body(&self, compressed)
+            return
+        }
+        var buffer = scratch
+        scratch = []
+        defer { scratch = buffer }
+        if buffer.count < uncompressedSize {
+            buffer = [UInt8](unsafeUninitializedCapacity: uncompressedSize) { _, n in n = uncompressedSize }
+        }
+        try buffer.withUnsafeMutableBytes { raw in
+            let out = UnsafeMutableRawBufferPointer(rebasing: raw[0 ..< uncompressedSize])
+            try decompressor.decompress(codec, compressed, into: out)
+            try body(&self, UnsafeRawBufferPointer(out))
+        }
     }
 
     // MARK: Dictionary
@@ -88,9 +104,8 @@ struct ColumnChunkDecoder {
     private mutating func readDictionary(_ body: UnsafeRawBufferPointer, uncompressedSize: Int, count: Int) throws {
         guard dictionary == nil else { throw ParquetError(.corrupt, "column chunk has two dictionary pages") }
         guard count >= 0 else { throw ParquetError(.corrupt, "dictionary page declares \(count) values") }
-        let page = try decompress(body, uncompressedSize: uncompressedSize)
         var dict = DenseValues()
-        try page.withUnsafeBytes { try decodeValues($0, count: count, encoding: .plain, into: &dict) }
+        try withDecompressed(body, uncompressedSize: uncompressedSize) { try $0.decodeValues($1, count: count, encoding: .plain, into: &dict) }
         dictionary = dict
     }
 
@@ -144,8 +159,10 @@ struct ColumnChunkDecoder {
         let values = UnsafeRawBufferPointer(rebasing: body[(repLength + defLength)...])
         let valuesSize = uncompressedSize - repLength - defLength
         if header.isCompressed && codec != .uncompressed {
-            let page = try decompress(values, uncompressedSize: valuesSize)
-            try page.withUnsafeBytes { try decodeValues($0, count: present, encoding: header.encoding, into: &dense) }
+            var out = DenseValues()
+            swap(&out, &dense)
+            defer { swap(&out, &dense) }
+            try withDecompressed(values, uncompressedSize: valuesSize) { try $0.decodeValues($1, count: present, encoding: header.encoding, into: &out) }
         } else {
             try decodeValues(values, count: present, encoding: header.encoding, into: &dense)
         }

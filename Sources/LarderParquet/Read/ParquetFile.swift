@@ -236,3 +236,53 @@ public final class ParquetFile: Sendable {
         return leaf
     }
 }
+
+// MARK: Statistics and pruning
+
+extension ParquetFile {
+    /// The statistics of `column` in row group `rowGroup` as the footer records them, or nil
+    /// when absent or not trustworthy (INT96, unsigned integers, unknown column orders).
+    public func statistics(rowGroup: Int, column: String) -> ColumnStatistics? {
+        guard (0 ..< rowGroupCount).contains(rowGroup),
+              let index = leaves.firstIndex(where: { $0.name == column && $0.field != nil }) else { return nil }
+        let leaf = leaves[index]
+        guard let field = leaf.field, !leaf.isVector,
+              let stats = metadata.rowGroups[rowGroup].columns[index].metaData?.statistics else { return nil }
+        if let orders = metadata.columnOrders, index < orders.count, orders[index] != .typeOrder { return nil }
+        let nulls = Int(stats.nullCount ?? -1)
+        var lo = stats.minValue, hi = stats.maxValue
+        if lo == nil || hi == nil, leaf.physicalType != .byteArray, leaf.physicalType != .fixedLenByteArray {
+            lo = stats.min
+            hi = stats.max
+        }
+        var multiplier: Int64 = 1, divisor: Int64 = 1
+        switch leaf.conversion {
+        case .none, .fixedToBinary: break
+        case .millisToMicros: multiplier = 1000
+        case .nanosToMicros: divisor = 1000
+        case .int96ToMicros, .unsigned32ToInt64, .unsigned64ToInt64:
+            return nulls >= 0 ? ColumnStatistics(nullCount: nulls, min: nil, max: nil) : nil
+        }
+        func decode(_ bytes: [UInt8]?) -> Value? {
+            guard let bytes else { return nil }
+            let v = Value.fromParquetStatistics(bytes, type: field.type, multiplier: multiplier, divisor: divisor)
+            if case .float32(let f)? = v, f.isNaN { return nil }
+            if case .float64(let d)? = v, d.isNaN { return nil }
+            return v
+        }
+        var min = decode(lo), max = decode(hi)
+        if min == nil || max == nil { (min, max) = (nil, nil) }
+        if nulls < 0 && min == nil { return nil }
+        // Without a null count, assume nulls may exist (never prunes on all-null).
+        return ColumnStatistics(nullCount: nulls >= 0 ? nulls : 0, min: min, max: max)
+    }
+
+    /// The row groups whose statistics do not rule out every predicate (a conjunction).
+    public func rowGroups(matching predicates: [ColumnPredicate]) -> [Int] {
+        (0 ..< rowGroupCount).filter { g in
+            predicates.allSatisfy { p in
+                p.mayMatch(statistics(rowGroup: g, column: p.column), rowCount: rowCount(ofRowGroup: g))
+            }
+        }
+    }
+}

@@ -51,8 +51,11 @@ struct ColumnChunkEncoder {
     let compressor: PageCompressor
 
     private var chunk = EncodedColumnChunk()
-    /// Scratch buffer for one uncompressed page body.
+    /// Scratch buffers reused across pages: one uncompressed page body, its compressed form,
+    /// and definition levels.
     private var page: [UInt8] = []
+    private var compressed: [UInt8] = []
+    private var levels: [UInt32] = []
 
     init(field: Field, options: ParquetWriteOptions, compressor: PageCompressor) {
         self.field = field
@@ -63,6 +66,8 @@ struct ColumnChunkEncoder {
     /// Encodes `column` (the rows of one row group).
     mutating func encode(_ column: Column) throws -> EncodedColumnChunk {
         chunk = EncodedColumnChunk()
+        chunk.bytes.reserveCapacity(column.estimatedBytes / 2 + 4096)
+        page.reserveCapacity(options.pageBytes + options.pageBytes / 4)
         chunk.statistics = ColumnStatistics(column)
         if case .vector(let d) = column.storage.vectorDimension {
             try encodeVector(column, dimension: d)
@@ -84,17 +89,24 @@ struct ColumnChunkEncoder {
     /// Appends definition levels for rows `range` (nothing when the field is required).
     private mutating func appendDefinitionLevels(_ column: Column, _ range: Range<Int>) throws {
         guard field.isNullable else { return }
-        var levels = [UInt32](repeating: 1, count: range.count)
-        if let validity = column.validity {
-            for i in range where !validity[i] { levels[i - range.lowerBound] = 0 }
+        guard let validity = column.validity else {
+            // No nulls: one RLE run of 1s.
+            let lengthAt = page.count
+            page.append(contentsOf: [0, 0, 0, 0])
+            RLEHybridEncoder.appendRepeat(1, count: range.count, bitWidth: 1, into: &page)
+            let length = UInt32(page.count - lengthAt - 4)
+            for k in 0 ..< 4 { page[lengthAt + k] = UInt8(truncatingIfNeeded: length >> UInt32(8 * k)) }
+            return
         }
+        levels.removeAll(keepingCapacity: true)
+        levels.reserveCapacity(range.count)
+        for i in range { levels.append(validity[i] ? 1 : 0) }
         try levels.withUnsafeBufferPointer { try RLEHybridEncoder.encodeLengthPrefixed($0, bitWidth: 1, into: &page) }
     }
 
     /// Compresses ``page`` and appends it with its header.
     private mutating func flushPage(type: ParquetFormat.PageType, valueCount: Int, encoding: ParquetFormat.Encoding) throws {
-        var compressed: [UInt8] = []
-        compressed.reserveCapacity(page.count / 2 + 64)
+        compressed.removeAll(keepingCapacity: true)
         try page.withUnsafeBytes { try compressor.compress($0, appendingTo: &compressed) }
         guard let uncompressedSize = Int32(exactly: page.count), let compressedSize = Int32(exactly: compressed.count),
               let count = Int32(exactly: valueCount) else {
@@ -262,6 +274,21 @@ struct ColumnChunkEncoder {
                 try flushPage(type: .dataPage, valueCount: definition.count, encoding: .plain)
                 start = end
             } while start < n
+        }
+    }
+}
+
+extension Column {
+    /// Roughly the bytes of the column's buffers.
+    var estimatedBytes: Int {
+        switch storage {
+        case .int32(let v): v.count * 4
+        case .int64(let v): v.count * 8
+        case .float32(let v): v.count * 4
+        case .float64(let v): v.count * 8
+        case .bool(let v): v.count
+        case .bytes(let o, let d): d.count + o.count * 4
+        case .vector(_, let v): v.count * 4
         }
     }
 }

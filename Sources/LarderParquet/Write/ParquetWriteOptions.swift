@@ -1,3 +1,4 @@
+import LarderColumnar
 #if canImport(Glibc)
 import Glibc
 #endif

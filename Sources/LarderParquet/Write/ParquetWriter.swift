@@ -22,6 +22,7 @@ public final class ParquetWriter {
     private let output: FileOutput
     private var pending: [RecordBatch] = []
     private var pendingRows = 0
+    private var pendingOffset = 0
     private var rowGroups: [ParquetFormat.RowGroup] = []
     private var statistics: [ColumnStatistics?]
     private var rowCount = 0
@@ -91,19 +92,23 @@ public final class ParquetWriter {
 
     // MARK: Row groups
 
-    /// Takes the first `rows` pending rows as columns.
+    /// Takes the first `rows` pending rows as columns. `pendingOffset` marks how much of the
+    /// first pending batch earlier row groups already took, so nothing is copied twice.
     private func takePending(rows: Int) throws -> [Column] {
         var taken: [[Column]] = Array(repeating: [], count: schema.count)
         var need = rows
         while need > 0, let first = pending.first {
-            let take = min(need, first.rowCount)
+            let available = first.rowCount - pendingOffset
+            let take = min(need, available)
             for c in 0 ..< schema.count {
-                taken[c].append(take == first.rowCount ? first.columns[c] : first.columns[c].slice(0 ..< take))
+                let column = first.columns[c]
+                taken[c].append(take == first.rowCount ? column : column.slice(pendingOffset ..< pendingOffset + take))
             }
-            if take == first.rowCount {
+            if take == available {
                 pending.removeFirst()
+                pendingOffset = 0
             } else {
-                pending[0] = try RecordBatch(schema: schema, columns: first.columns.map { $0.slice(take ..< first.rowCount) })
+                pendingOffset += take
             }
             need -= take
         }
