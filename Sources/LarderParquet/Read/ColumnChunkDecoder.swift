@@ -235,10 +235,21 @@ struct ColumnChunkDecoder {
             }
             try idx.withUnsafeBufferPointer { try out.appendGathered(from: dictionary, kind: kind, indices: $0) }
         case .rle where kind == .bool:
-            let bits = try RLEHybridDecoder.decode(UnsafeRawBufferPointer(rebasing: src[4...].prefix(max(src.count - 4, 0))),
-                                                   bitWidth: 1, count: count)
-            guard src.count >= 4 else { throw ParquetError(.corrupt, "RLE boolean page without its length") }
+            // RLE booleans carry a 4-byte length prefix, like v1 levels.
+            let (body, _) = try RLEHybridDecoder.splitLengthPrefix(src)
+            let bits = try RLEHybridDecoder.decode(body, bitWidth: 1, count: count)
             out.bool.append(contentsOf: bits.lazy.map { $0 != 0 })
+        case .byteStreamSplit:
+            switch kind {
+            case .int32: try ByteStreamSplitDecoder.decode(src, count: count, appendingTo: &out.int32)
+            case .int64: try ByteStreamSplitDecoder.decode(src, count: count, appendingTo: &out.int64)
+            case .float: try ByteStreamSplitDecoder.decode(src, count: count, appendingTo: &out.float)
+            case .double: try ByteStreamSplitDecoder.decode(src, count: count, appendingTo: &out.double)
+            case .fixedBytes:
+                try ByteStreamSplitDecoder.decodeFixedLenByteArrays(src, count: count, width: leaf.typeLength,
+                                                                    offsets: &out.offsets, data: &out.data)
+            default: throw ParquetError(.unsupported, "BYTE_STREAM_SPLIT for \(leaf.physicalType) values")
+            }
         case .deltaBinaryPacked where kind == .int32:
             try DeltaBinaryPackedDecoder.decode(src, count: count, appendingTo: &out.int32)
         case .deltaBinaryPacked where kind == .int64:

@@ -68,12 +68,14 @@ struct ColumnChunkEncoder {
         chunk = EncodedColumnChunk()
         chunk.bytes.reserveCapacity(column.estimatedBytes / 2 + 4096)
         page.reserveCapacity(options.pageBytes + options.pageBytes / 4)
-        chunk.statistics = ColumnStatistics(column)
         if case .vector(let d) = column.storage.vectorDimension {
+            chunk.statistics = ColumnStatistics(column)
             try encodeVector(column, dimension: d)
         } else if options.dictionary, let dict = DictionaryPlan(column, maxBytes: options.maxDictionaryBytes) {
+            chunk.statistics = dict.statistics
             try encodeDictionary(column, dict)
         } else {
+            chunk.statistics = ColumnStatistics(column)
             try encodePlain(column)
         }
         return chunk

@@ -1,5 +1,19 @@
 import LarderColumnar
 
+/// Wraps a dictionary's typed values as column storage.
+protocol DictionaryStorable { var storage: ColumnStorage { get } }
+extension Array: DictionaryStorable where Element: PlainFixedWidth {
+    var storage: ColumnStorage {
+        switch self {
+        case let v as [Int32]: .int32(v)
+        case let v as [Int64]: .int64(v)
+        case let v as [Float]: .float32(v)
+        case let v as [Double]: .float64(v)
+        default: .int64([])
+        }
+    }
+}
+
 /// The dictionary encoding of one column chunk: the PLAIN-encoded dictionary page body and
 /// one index per non-null value. Nil when the column's type is not dictionary-encoded (bool,
 /// vector) or the dictionary would exceed the size limit (the writer then falls back to PLAIN).
@@ -7,6 +21,8 @@ struct DictionaryPlan {
     var count: Int
     var plainDictionary: [UInt8]
     var indices: [UInt32]
+    /// The chunk's statistics, computed from the (small) dictionary instead of every row.
+    var statistics = ColumnStatistics(nullCount: 0, min: nil, max: nil)
 
     init?(_ column: Column, maxBytes: Int) {
         let limits = DictionaryLimits(maxDictionaryBytes: maxBytes)
@@ -21,7 +37,9 @@ struct DictionaryPlan {
             guard let encoded else { return nil }
             var plain: [UInt8] = []
             encoded.dictionary.withUnsafeBufferPointer { PlainEncoding.encode($0, into: &plain) }
-            return DictionaryPlan(count: encoded.dictionary.count, plainDictionary: plain, indices: encoded.indices)
+            var plan = DictionaryPlan(count: encoded.dictionary.count, plainDictionary: plain, indices: encoded.indices)
+            plan.statistics = Self.statistics(of: column, dictionary: encoded.dictionary.storage)
+            return plan
         }
         let plan: DictionaryPlan?
         switch column.storage {
@@ -46,12 +64,22 @@ struct DictionaryPlan {
                 }
             }
             guard ok != nil else { return nil }
-            plan = DictionaryPlan(count: encoded.offsets.count - 1, plainDictionary: plain, indices: encoded.indices)
+            var p = DictionaryPlan(count: encoded.offsets.count - 1, plainDictionary: plain, indices: encoded.indices)
+            p.statistics = Self.statistics(of: column, dictionary: .bytes(offsets: encoded.offsets, data: encoded.data))
+            plan = p
         case .bool, .vector:
             plan = nil
         }
         guard let plan else { return nil }
         self = plan
+    }
+
+    /// Min and max over the dictionary entries (every entry is a present value), nulls from the column.
+    private static func statistics(of column: Column, dictionary: ColumnStorage) -> ColumnStatistics {
+        guard let values = try? Column(type: column.type, storage: dictionary) else { return ColumnStatistics(column) }
+        var stats = ColumnStatistics(values)
+        stats.nullCount = column.nullCount
+        return stats
     }
 
     private init(count: Int, plainDictionary: [UInt8], indices: [UInt32]) {
