@@ -168,14 +168,20 @@ struct ColumnChunkDecoder {
         }
     }
 
-    /// Bounds a page's level count before anything is allocated for it: a flat column has one
-    /// level per row; a vector has one per row start plus one per element, and every element
-    /// takes at least 4 bytes of values.
+    /// Bounds a page's level count before anything is allocated for it. A flat column has one
+    /// level per row, so the rows left in the row group bound it. A vector's elements can be
+    /// run-length encoded into almost nothing, so only the decoded size can bound them: at
+    /// most ``ParquetReadOptions/maxPageBytes`` of 4-byte floats per page.
     private func checkLevelCount(_ count: Int, pageBytes: Int) throws {
         guard count >= 0 else { throw ParquetError(.corrupt, "page declares \(count) values") }
-        let limit = leaf.isVector ? max(rowCount, 1) + pageBytes / 4 + 1 : rowCount - validity.count
-        guard count <= limit else {
-            throw ParquetError(.corrupt, "page declares \(count) values but at most \(limit) can remain in its row group")
+        if leaf.isVector {
+            guard count <= options.maxPageBytes / 4 else {
+                throw ParquetError(.unsupported, "page declares \(count) list values, over the decoded-size limit (ParquetReadOptions.maxPageBytes)")
+            }
+        } else {
+            guard count <= rowCount - validity.count else {
+                throw ParquetError(.corrupt, "page declares \(count) values but at most \(rowCount - validity.count) can remain in its row group")
+            }
         }
     }
 

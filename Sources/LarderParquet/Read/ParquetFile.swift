@@ -148,6 +148,7 @@ public final class ParquetFile: Sendable {
             }
             var decoder = try ColumnChunkDecoder(leaf: leaf, codec: codec, rowCount: Int(group.numRows),
                                                  options: options, decompressor: decompressor)
+            if group.numRows == 0 { return try decoder.decode(UnsafeRawBufferPointer(start: nil, count: 0)) }
             let range = try Self.chunkRange(meta, fileSize: file.count)
             return try file.withBytes(range) { try decoder.decode($0) }
         } catch let error as ParquetError {
@@ -194,7 +195,7 @@ public final class ParquetFile: Sendable {
             guard group.columns.count == leafCount else {
                 throw ParquetError(.corrupt, "row group \(g) has \(group.columns.count) column chunks for \(leafCount) schema columns")
             }
-            for chunk in group.columns {
+            for chunk in group.columns where group.numRows > 0 {
                 if chunk.filePath != nil { throw ParquetError(.unsupported, "column chunks in external files are not supported") }
                 guard let m = chunk.metaData else { throw ParquetError(.corrupt, "row group \(g) has a column chunk without metadata") }
                 _ = try chunkRange(m, fileSize: fileSize)
@@ -226,7 +227,15 @@ public final class ParquetFile: Sendable {
             probe.dimensionIsDeclared = false
             var decoder = try ColumnChunkDecoder(leaf: probe, codec: codec, rowCount: Int(group.numRows),
                                                  options: options, decompressor: PageDecompressor())
-            let col = try file.withBytes(try chunkRange(meta, fileSize: file.count)) { try decoder.decode($0) }
+            let col: Column
+            do {
+                col = try file.withBytes(try chunkRange(meta, fileSize: file.count)) { try decoder.decode($0) }
+            } catch let error as ParquetError where error.code == .unsupported {
+                // Ragged lists or null elements: the column is unreadable, the file is not.
+                leaf.field = nil
+                leaf.unsupportedReason = error.message
+                return leaf
+            }
             if col.nullCount < col.count, case .vector(let d) = col.type {
                 leaf.field?.type = .vector(dimension: d)
                 leaf.dimensionIsDeclared = true
