@@ -16,37 +16,42 @@ public struct ColumnStatistics: Hashable, Sendable {
 
     /// Computes the statistics of `column`.
     public init(_ column: Column) {
-        nullCount = column.nullCount
+        self.init(column, rows: 0 ..< column.count)
+    }
+
+    /// Computes the statistics of rows `rows` of `column`.
+    public init(_ column: Column, rows: Range<Int>) {
+        let validity = column.validity
+        nullCount = validity.map { v in rows.reduce(0) { $0 + (v[$1] ? 0 : 1) } } ?? 0
         min = nil
         max = nil
-        let validity = column.validity
         switch column.storage {
         case .int32(let v):
-            if let (lo, hi) = Self.range(v, validity) {
+            if let (lo, hi) = Self.range(v, validity, rows) {
                 let wrap: (Int32) -> Value = column.type == .date ? { .date($0) } : { .int32($0) }
                 (min, max) = (wrap(lo), wrap(hi))
             }
         case .int64(let v):
-            if let (lo, hi) = Self.range(v, validity) {
+            if let (lo, hi) = Self.range(v, validity, rows) {
                 let wrap: (Int64) -> Value = column.type == .timestamp ? { .timestamp($0) } : { .int64($0) }
                 (min, max) = (wrap(lo), wrap(hi))
             }
         case .float32(let v):
-            if let (lo, hi) = Self.floatRange(v, validity) {
+            if let (lo, hi) = Self.floatRange(v, validity, rows) {
                 (min, max) = (.float32(lo == 0 ? -0.0 : lo), .float32(hi == 0 ? 0.0 : hi))
             }
         case .float64(let v):
-            if let (lo, hi) = Self.floatRange(v, validity) {
+            if let (lo, hi) = Self.floatRange(v, validity, rows) {
                 (min, max) = (.float64(lo == 0 ? -0.0 : lo), .float64(hi == 0 ? 0.0 : hi))
             }
         case .bool(let v):
             var sawFalse = false, sawTrue = false
-            for i in v.indices where validity?[i] ?? true {
+            for i in rows where validity?[i] ?? true {
                 if v[i] { sawTrue = true } else { sawFalse = true }
             }
             if sawFalse || sawTrue { (min, max) = (.bool(!sawFalse), .bool(sawTrue)) }
         case .bytes(let offsets, let data):
-            if let (lo, hi) = Self.bytesRange(offsets, data, validity) {
+            if let (lo, hi) = Self.bytesRange(offsets, data, validity, rows) {
                 if column.type == .string {
                     (min, max) = (.string(String(decoding: lo, as: UTF8.self)), .string(String(decoding: hi, as: UTF8.self)))
                 } else {
@@ -58,25 +63,25 @@ public struct ColumnStatistics: Hashable, Sendable {
         }
     }
 
-    private static func range<T: FixedWidthInteger>(_ v: [T], _ validity: Bitmap?) -> (T, T)? {
+    private static func range<T: FixedWidthInteger>(_ v: [T], _ validity: Bitmap?, _ rows: Range<Int>) -> (T, T)? {
         v.withUnsafeBufferPointer { p -> (T, T)? in
             var lo = T.max, hi = T.min, any = false
             if let validity {
-                for i in 0 ..< p.count where validity[i] {
+                for i in rows where validity[i] {
                     let x = p[i]; lo = Swift.min(lo, x); hi = Swift.max(hi, x); any = true
                 }
             } else {
-                for x in p { lo = Swift.min(lo, x); hi = Swift.max(hi, x) }
-                any = !p.isEmpty
+                for x in UnsafeBufferPointer(rebasing: p[rows]) { lo = Swift.min(lo, x); hi = Swift.max(hi, x) }
+                any = !rows.isEmpty
             }
             return any ? (lo, hi) : nil
         }
     }
 
-    private static func floatRange<T: BinaryFloatingPoint>(_ v: [T], _ validity: Bitmap?) -> (T, T)? {
+    private static func floatRange<T: BinaryFloatingPoint>(_ v: [T], _ validity: Bitmap?, _ rows: Range<Int>) -> (T, T)? {
         v.withUnsafeBufferPointer { p -> (T, T)? in
             var lo = T.infinity, hi = -T.infinity, any = false
-            for i in 0 ..< p.count where validity?[i] ?? true {
+            for i in rows where validity?[i] ?? true {
                 let x = p[i]
                 if x.isNaN { continue }
                 if x < lo { lo = x }
@@ -87,7 +92,7 @@ public struct ColumnStatistics: Hashable, Sendable {
         }
     }
 
-    private static func bytesRange(_ offsets: [Int], _ data: [UInt8], _ validity: Bitmap?) -> ([UInt8], [UInt8])? {
+    private static func bytesRange(_ offsets: [Int], _ data: [UInt8], _ validity: Bitmap?, _ rows: Range<Int>) -> ([UInt8], [UInt8])? {
         data.withUnsafeBufferPointer { d -> ([UInt8], [UInt8])? in
             var loRange: Range<Int>?
             var hiRange: Range<Int>?
@@ -99,7 +104,7 @@ public struct ColumnStatistics: Hashable, Sendable {
                 }
                 return a.count < b.count
             }
-            for i in 0 ..< offsets.count - 1 where validity?[i] ?? true {
+            for i in rows where validity?[i] ?? true {
                 let r = offsets[i] ..< offsets[i + 1]
                 if loRange.map({ less(r, $0) }) ?? true { loRange = r }
                 if hiRange.map({ less($0, r) }) ?? true { hiRange = r }

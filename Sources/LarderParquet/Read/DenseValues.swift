@@ -34,30 +34,49 @@ struct DenseValues {
         case .double: try Self.gather(dictionary.double, indices, into: &double)
         case .bool: try Self.gather(dictionary.bool, indices, into: &bool)
         case .bytes, .fixedBytes:
-            var total = 0
-            for i in indices {
-                guard Int(i) < size else { throw Self.badIndex(i, size) }
-                total += dictionary.offsets[Int(i) + 1] - dictionary.offsets[Int(i)]
-            }
-            data.reserveCapacity(data.count + total)
-            offsets.reserveCapacity(offsets.count + indices.count)
-            dictionary.data.withUnsafeBytes { d in
+            try dictionary.offsets.withUnsafeBufferPointer { dictOffsets in
+                var total = 0
                 for i in indices {
-                    let lo = dictionary.offsets[Int(i)], hi = dictionary.offsets[Int(i) + 1]
-                    data.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[lo ..< hi]))
-                    offsets.append(data.count)
+                    guard Int(i) < size else { throw Self.badIndex(i, size) }
+                    total += dictOffsets[Int(i) + 1] - dictOffsets[Int(i)]
+                }
+                let dataStart = data.count, offsetStart = offsets.count
+                data.append(contentsOf: repeatElement(0, count: total))
+                offsets.append(contentsOf: repeatElement(0, count: indices.count))
+                dictionary.data.withUnsafeBytes { src in
+                    data.withUnsafeMutableBytes { dst in
+                        offsets.withUnsafeMutableBufferPointer { out in
+                            var o = dataStart
+                            for (k, i) in indices.enumerated() {
+                                let lo = dictOffsets[Int(i)], n = dictOffsets[Int(i) + 1] - lo
+                                // n > 0 means both buffers are non-empty, so both addresses exist.
+                                if n > 0, let to = dst.baseAddress, let from = src.baseAddress {
+                                    (to + o).copyMemory(from: from + lo, byteCount: n)
+                                }
+                                o += n
+                                out[offsetStart + k] = o
+                            }
+                        }
+                    }
                 }
             }
         }
     }
 
+    /// Appends `dict[i]` for each index into pre-sized storage; every index is checked.
     private static func gather<T>(_ dict: [T], _ indices: UnsafeBufferPointer<UInt32>, into out: inout [T]) throws {
+        guard !indices.isEmpty else { return }
+        guard let first = dict.first else { throw badIndex(indices[0], 0) }
+        let start = out.count
+        out.append(contentsOf: repeatElement(first, count: indices.count))
         try dict.withUnsafeBufferPointer { d in
-            let start = out.count
-            out.reserveCapacity(start + indices.count)
-            for i in indices {
-                guard Int(i) < d.count else { throw badIndex(i, d.count) }
-                out.append(d[Int(i)])
+            try out.withUnsafeMutableBufferPointer { o in
+                let size = UInt32(truncatingIfNeeded: d.count)
+                for k in 0 ..< indices.count {
+                    let i = indices[k]
+                    guard i < size else { throw badIndex(i, d.count) }
+                    o[start + k] = d[Int(i)]
+                }
             }
         }
     }

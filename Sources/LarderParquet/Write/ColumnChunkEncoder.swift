@@ -63,20 +63,20 @@ struct ColumnChunkEncoder {
         self.compressor = compressor
     }
 
-    /// Encodes `column` (the rows of one row group).
-    mutating func encode(_ column: Column) throws -> EncodedColumnChunk {
+    /// Encodes rows `rows` of `column` (one row group) without copying them out first.
+    mutating func encode(_ column: Column, rows: Range<Int>) throws -> EncodedColumnChunk {
         chunk = EncodedColumnChunk()
-        chunk.bytes.reserveCapacity(column.estimatedBytes / 2 + 4096)
+        chunk.bytes.reserveCapacity(column.estimatedBytes / max(column.count, 1) * rows.count / 2 + 4096)
         page.reserveCapacity(options.pageBytes + options.pageBytes / 4)
         if case .vector(let d) = column.storage.vectorDimension {
-            chunk.statistics = ColumnStatistics(column)
-            try encodeVector(column, dimension: d)
-        } else if options.dictionary, let dict = DictionaryPlan(column, maxBytes: options.maxDictionaryBytes) {
+            chunk.statistics = ColumnStatistics(column, rows: rows)
+            try encodeVector(column, rows: rows, dimension: d)
+        } else if options.dictionary, let dict = DictionaryPlan(column, rows: rows, maxBytes: options.maxDictionaryBytes) {
             chunk.statistics = dict.statistics
-            try encodeDictionary(column, dict)
+            try encodeDictionary(column, rows: rows, dict)
         } else {
-            chunk.statistics = ColumnStatistics(column)
-            try encodePlain(column)
+            chunk.statistics = ColumnStatistics(column, rows: rows)
+            try encodePlain(column, rows: rows)
         }
         return chunk
     }
@@ -138,15 +138,15 @@ struct ColumnChunkEncoder {
 
     // MARK: PLAIN
 
-    private mutating func encodePlain(_ column: Column) throws {
+    private mutating func encodePlain(_ column: Column, rows: Range<Int>) throws {
         chunk.encodings = field.isNullable ? [.plain, .rle] : [.plain]
-        chunk.numValues = column.count
-        let n = column.count
+        chunk.numValues = rows.count
+        let n = rows.upperBound
         let validityBytes = column.validity?.bytes
         // Splits rows into pages and encodes each; `body` appends the values of a row range.
         func pages(bytesPerRow: Double, _ body: (inout [UInt8], Range<Int>, ValidityBitsView?) throws -> Void) throws {
             let step = rowsPerPage(bytesPerRow: bytesPerRow)
-            var start = 0
+            var start = rows.lowerBound
             repeat {
                 let end = min(n, start + step)
                 try appendDefinitionLevels(column, start ..< end)
@@ -180,17 +180,17 @@ struct ColumnChunkEncoder {
                 }
             }
         case .bytes(let offsets, let data):
-            try encodePlainBytes(column, offsets: offsets, data: data)
+            try encodePlainBytes(column, rows: rows, offsets: offsets, data: data)
         case .vector:
             preconditionFailure("vectors are encoded by encodeVector")
         }
     }
 
     /// PLAIN byte arrays, paged by accumulated size rather than a fixed row count.
-    private mutating func encodePlainBytes(_ column: Column, offsets: [Int], data: [UInt8]) throws {
-        let n = column.count
+    private mutating func encodePlainBytes(_ column: Column, rows: Range<Int>, offsets: [Int], data: [UInt8]) throws {
+        let n = rows.upperBound
         let validity = column.validity
-        var start = 0
+        var start = rows.lowerBound
         try data.withUnsafeBytes { bytes in
             repeat {
                 var end = start, size = 0
@@ -215,15 +215,15 @@ struct ColumnChunkEncoder {
 
     // MARK: Dictionary
 
-    private mutating func encodeDictionary(_ column: Column, _ dict: DictionaryPlan) throws {
+    private mutating func encodeDictionary(_ column: Column, rows: Range<Int>, _ dict: DictionaryPlan) throws {
         chunk.encodings = [.plain, .rle, .rleDictionary]
-        chunk.numValues = column.count
+        chunk.numValues = rows.count
         page = dict.plainDictionary
         try flushPage(type: .dictionaryPage, valueCount: dict.count, encoding: .plain)
         let width = RLEHybridEncoder.bitWidth(forMaxValue: UInt64(max(dict.count - 1, 0)))
-        let n = column.count
+        let n = rows.upperBound
         let step = rowsPerPage(bytesPerRow: Double(max(width, 1)) / 8)
-        var start = 0, nonNull = 0
+        var start = rows.lowerBound, nonNull = 0
         try dict.indices.withUnsafeBufferPointer { indices in
             repeat {
                 let end = min(n, start + step)
@@ -243,13 +243,13 @@ struct ColumnChunkEncoder {
 
     /// A vector column as a 3-level list of required floats: a null row is one level entry
     /// (definition 0); a present row of dimension d is d entries, repetition 0 then 1.
-    private mutating func encodeVector(_ column: Column, dimension d: Int) throws {
+    private mutating func encodeVector(_ column: Column, rows: Range<Int>, dimension d: Int) throws {
         guard case .vector(_, let values) = column.storage else { return }
         let maxDef = UInt32(field.isNullable ? 2 : 1)
         chunk.encodings = [.plain, .rle]
-        let n = column.count
+        let n = rows.upperBound
         let step = rowsPerPage(bytesPerRow: Double(4 * d))
-        var start = 0
+        var start = rows.lowerBound
         var repetition: [UInt32] = [], definition: [UInt32] = []
         try values.withUnsafeBufferPointer { floats in
             repeat {

@@ -24,21 +24,22 @@ struct DictionaryPlan {
     /// The chunk's statistics, computed from the (small) dictionary instead of every row.
     var statistics = ColumnStatistics(nullCount: 0, min: nil, max: nil)
 
-    init?(_ column: Column, maxBytes: Int) {
+    init?(_ column: Column, rows: Range<Int>, maxBytes: Int) {
         let limits = DictionaryLimits(maxDictionaryBytes: maxBytes)
         let validityBytes = column.validity?.bytes ?? []
         let hasNulls = column.validity != nil
         func fixed<T: PlainFixedWidth & DictionaryKey>(_ values: [T]) -> DictionaryPlan? {
             let encoded = values.withUnsafeBufferPointer { buf in
                 validityBytes.withUnsafeBytes { raw in
-                    FixedWidthDictionaryEncoder<T>.encode(buf, validity: hasNulls ? ValidityBitsView(raw) : nil, limits: limits)
+                    FixedWidthDictionaryEncoder<T>.encode(UnsafeBufferPointer(rebasing: buf[rows]),
+                                                          validity: hasNulls ? ValidityBitsView(raw, bitOffset: rows.lowerBound) : nil, limits: limits)
                 }
             }
             guard let encoded else { return nil }
             var plain: [UInt8] = []
             encoded.dictionary.withUnsafeBufferPointer { PlainEncoding.encode($0, into: &plain) }
             var plan = DictionaryPlan(count: encoded.dictionary.count, plainDictionary: plain, indices: encoded.indices)
-            plan.statistics = Self.statistics(of: column, dictionary: encoded.dictionary.storage)
+            plan.statistics = Self.statistics(of: column, rows: rows, dictionary: encoded.dictionary.storage)
             return plan
         }
         let plan: DictionaryPlan?
@@ -51,8 +52,8 @@ struct DictionaryPlan {
             let encoded = offsets.withUnsafeBufferPointer { o in
                 data.withUnsafeBytes { d in
                     validityBytes.withUnsafeBytes { raw in
-                        try? ByteArrayDictionaryEncoder.encode(offsets: o, data: d,
-                                                               validity: hasNulls ? ValidityBitsView(raw) : nil, limits: limits)
+                        try? ByteArrayDictionaryEncoder.encode(offsets: UnsafeBufferPointer(rebasing: o[rows.lowerBound ... rows.upperBound]), data: d,
+                                                               validity: hasNulls ? ValidityBitsView(raw, bitOffset: rows.lowerBound) : nil, limits: limits)
                     }
                 }
             }
@@ -65,7 +66,7 @@ struct DictionaryPlan {
             }
             guard ok != nil else { return nil }
             var p = DictionaryPlan(count: encoded.offsets.count - 1, plainDictionary: plain, indices: encoded.indices)
-            p.statistics = Self.statistics(of: column, dictionary: .bytes(offsets: encoded.offsets, data: encoded.data))
+            p.statistics = Self.statistics(of: column, rows: rows, dictionary: .bytes(offsets: encoded.offsets, data: encoded.data))
             plan = p
         case .bool, .vector:
             plan = nil
@@ -75,10 +76,11 @@ struct DictionaryPlan {
     }
 
     /// Min and max over the dictionary entries (every entry is a present value), nulls from the column.
-    private static func statistics(of column: Column, dictionary: ColumnStorage) -> ColumnStatistics {
-        guard let values = try? Column(type: column.type, storage: dictionary) else { return ColumnStatistics(column) }
+    private static func statistics(of column: Column, rows: Range<Int>, dictionary: ColumnStorage) -> ColumnStatistics {
+        let nulls = column.validity.map { v in rows.reduce(0) { $0 + (v[$1] ? 0 : 1) } } ?? 0
+        guard let values = try? Column(type: column.type, storage: dictionary) else { return ColumnStatistics(column, rows: rows) }
         var stats = ColumnStatistics(values)
-        stats.nullCount = column.nullCount
+        stats.nullCount = nulls
         return stats
     }
 

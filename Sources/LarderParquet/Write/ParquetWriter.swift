@@ -92,28 +92,28 @@ public final class ParquetWriter {
 
     // MARK: Row groups
 
-    /// Takes the first `rows` pending rows as columns. `pendingOffset` marks how much of the
-    /// first pending batch earlier row groups already took, so nothing is copied twice.
-    private func takePending(rows: Int) throws -> [Column] {
-        var taken: [[Column]] = Array(repeating: [], count: schema.count)
+    /// Takes the first `rows` pending rows: a row range of each column when they lie in one
+    /// input batch (no copy), else the pieces concatenated. `pendingOffset` marks how much of
+    /// the first pending batch earlier row groups already took.
+    private func takePending(rows: Int) throws -> [(column: Column, rows: Range<Int>)] {
+        var pieces: [[(column: Column, rows: Range<Int>)]] = Array(repeating: [], count: schema.count)
         var need = rows
         while need > 0, let first = pending.first {
-            let available = first.rowCount - pendingOffset
-            let take = min(need, available)
-            for c in 0 ..< schema.count {
-                let column = first.columns[c]
-                taken[c].append(take == first.rowCount ? column : column.slice(pendingOffset ..< pendingOffset + take))
-            }
-            if take == available {
+            let take = min(need, first.rowCount - pendingOffset)
+            for c in 0 ..< schema.count { pieces[c].append((first.columns[c], pendingOffset ..< pendingOffset + take)) }
+            pendingOffset += take
+            if pendingOffset == first.rowCount {
                 pending.removeFirst()
                 pendingOffset = 0
-            } else {
-                pendingOffset += take
             }
             need -= take
         }
         pendingRows -= rows
-        return try taken.map { $0.count == 1 ? $0[0] : try Column.concatenate($0) }
+        return try pieces.map { parts in
+            if parts.count == 1 { return parts[0] }
+            let merged = try Column.concatenate(parts.map { $0.column.slice($0.rows) })
+            return (merged, 0 ..< merged.count)
+        }
     }
 
     private func flushRowGroup(rows: Int) throws {
@@ -140,7 +140,7 @@ public final class ParquetWriter {
     }
 
     /// Encodes every column, in parallel across ``ParquetWriteOptions/threads``.
-    private func encodeColumns(_ columns: [Column]) throws -> [EncodedColumnChunk] {
+    private func encodeColumns(_ columns: [(column: Column, rows: Range<Int>)]) throws -> [EncodedColumnChunk] {
         let results = UnsafeResultSlots<EncodedColumnChunk>(count: columns.count)
         let fields = schema.fields
         let options = self.options
@@ -148,7 +148,7 @@ public final class ParquetWriter {
             results.set(c, Result {
                 let compressor = try PageCompressor(codec: options.codec, level: options.compressionLevel)
                 var encoder = ColumnChunkEncoder(field: fields[c], options: options, compressor: compressor)
-                return try encoder.encode(columns[c])
+                return try encoder.encode(columns[c].column, rows: columns[c].rows)
             })
         }
         if options.threads > 1 && columns.count > 1 {
