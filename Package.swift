@@ -40,6 +40,8 @@ let package = Package(
         ),
         .testTarget(name: "LarderColumnarTests", dependencies: ["LarderColumnar", "LarderTestSupport"]),
         .testTarget(name: "LarderParquetTests", dependencies: ["LarderParquet", "LarderTestSupport"]),
+        // Runs the built `larder` binary as a user would.
+        .testTarget(name: "LarderCLITests", dependencies: ["LarderParquet", "LarderTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

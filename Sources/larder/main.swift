@@ -11,7 +11,7 @@ struct LarderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "larder",
         abstract: "Larder: an embedded feature database.",
-        subcommands: [InspectCommand.self]
+        subcommands: [InspectCommand.self, DemoCommand.self]
     )
 }
 
@@ -35,8 +35,17 @@ func runLarder(_ arguments: [String]) -> Int32 {
     } catch let exit as ExitCode {
         return exit.rawValue
     } catch {
-        FileHandleOutput.standardError("larder: error: \(error)")
-        return 1
+        switch LarderCommand.exitCode(for: error) {
+        case .success:
+            print(LarderCommand.fullMessage(for: error))
+            return 0
+        case .validationFailure:
+            FileHandleOutput.standardError(LarderCommand.fullMessage(for: error))
+            return 2
+        default:
+            FileHandleOutput.standardError("larder: error: \(error)")
+            return 1
+        }
     }
 }
 
