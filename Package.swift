@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .library(name: "LarderColumnar", targets: ["LarderColumnar"]),
         .library(name: "LarderParquet", targets: ["LarderParquet"]),
+        .library(name: "LarderTable", targets: ["LarderTable"]),
         .executable(name: "larder", targets: ["larder"]),
     ],
     dependencies: [
@@ -19,15 +20,20 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
+        // Syscalls swift-system lacks (renameat2, fdatasync): one small C shim.
+        .target(name: "CLarderSys"),
+
         .target(name: "LarderColumnar"),
         .target(
             name: "LarderParquet",
             dependencies: ["LarderColumnar", "CLZ4", "CZstd", "CZlib"]
         ),
+        .target(name: "LarderTable", dependencies: ["LarderParquet", "LarderColumnar", "CLarderSys"]),
         .executableTarget(
             name: "larder",
             dependencies: [
                 "LarderParquet",
+                "LarderTable",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -35,11 +41,12 @@ let package = Package(
         // Shared test helpers: temp directories, random data, Python interop runner.
         .target(
             name: "LarderTestSupport",
-            dependencies: ["LarderColumnar", "LarderParquet"],
+            dependencies: ["LarderColumnar", "LarderParquet", "LarderTable"],
             path: "Tests/LarderTestSupport"
         ),
         .testTarget(name: "LarderColumnarTests", dependencies: ["LarderColumnar", "LarderTestSupport"]),
         .testTarget(name: "LarderParquetTests", dependencies: ["LarderParquet", "LarderTestSupport"]),
+        .testTarget(name: "LarderTableTests", dependencies: ["LarderTable", "LarderTestSupport"]),
         // Runs the built `larder` binary as a user would.
         .testTarget(name: "LarderCLITests", dependencies: ["LarderParquet", "LarderTestSupport"]),
     ],

@@ -40,6 +40,14 @@ public enum Timestamp {
         return s + "Z"
     }
 
+    /// `YYYY-MM-DDTHH:MM:SS.mmmZ` for milliseconds since the epoch (Delta's stats format).
+    public static func iso8601Millis(_ millis: Int64) -> String {
+        let (q, r) = millis.quotientAndRemainder(dividingBy: 1000)
+        let seconds = r < 0 ? q - 1 : q, fraction = r < 0 ? r + 1000 : r
+        let text = iso8601(micros: seconds * microsPerSecond)
+        return String(text.dropLast()) + "." + pad(Int(fraction), 3) + "Z"
+    }
+
     /// `YYYY-MM-DD` for days since the epoch.
     public static func isoDate(days: Int32) -> String {
         let (y, m, d) = civil(days: Int64(days))

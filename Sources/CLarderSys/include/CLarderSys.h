@@ -1,0 +1,14 @@
+#ifndef CLARDER_SYS_H
+#define CLARDER_SYS_H
+
+/// Syscalls that swift-system and Glibc's Swift overlay lack, wrapped for Swift.
+
+/// Renames `from` to `to` only if `to` does not exist (renameat2 RENAME_NOREPLACE).
+/// Returns 0, or -1 with errno set (EEXIST when `to` exists; ENOSYS/EINVAL when the
+/// filesystem or kernel cannot do it, in which case callers fall back to link + unlink).
+int clarder_rename_noreplace(const char *from, const char *to);
+
+/// fdatasync(2).
+int clarder_fdatasync(int fd);
+
+#endif

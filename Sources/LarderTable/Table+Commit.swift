@@ -1,0 +1,194 @@
+import Foundation
+import LarderColumnar
+import LarderParquet
+
+/// An idempotent writer's identity: a commit carrying `(appId, version)` is applied at most
+/// once; a retry with a version the table has already seen is skipped.
+public struct Transaction: Sendable, Hashable {
+    public var appId: String
+    public var version: Int64
+    public init(appId: String, version: Int64) {
+        self.appId = appId
+        self.version = version
+    }
+}
+
+/// Options for a commit.
+public struct CommitOptions: Sendable {
+    /// Caller-supplied metadata recorded in the commit and shown by history.
+    public var metadata: [String: String] = [:]
+    /// Makes the commit idempotent (see ``Transaction``).
+    public var transaction: Transaction?
+    /// How data files are written. `fsync` is forced on: a commit never refers to data that
+    /// is not on stable storage.
+    public var parquet = ParquetWriteOptions()
+    /// Rows per data file; larger writes are split.
+    public var maxFileRows = 4 << 20
+    /// Attempts before giving up when other writers keep winning the race for a version.
+    public var maxAttempts = 1000
+    public init() {}
+}
+
+/// The outcome of a commit.
+public struct CommitResult: Sendable, Hashable {
+    /// The version created, or nil when nothing was committed (an idempotent retry, or an
+    /// operation with nothing to do).
+    public var version: Int64?
+    public var filesAdded = 0
+    public var filesRemoved = 0
+    public var rowsAdded: Int64 = 0
+    public var rowsRemoved: Int64 = 0
+    /// Races lost to other writers before this commit won.
+    public var retries = 0
+}
+
+/// A commit being attempted: its actions and what it read, so a lost race can decide
+/// between retrying at the next version and failing with a conflict.
+struct PendingCommit {
+    enum ConflictRule {
+        /// Appends never conflict with other commits.
+        case none
+        /// The files the operation removes must still be live (delete, compaction).
+        case removedFilesStillLive
+        /// Nothing may have changed the table's files since it was read (overwrite).
+        case noChangeSinceRead
+    }
+
+    var operation: String
+    var parameters: [String: String] = [:]
+    var metrics: [String: Int64] = [:]
+    var adds: [AddFile] = []
+    var removes: [RemoveFile] = []
+    var rule: ConflictRule = .none
+    /// The state the operation's reads were based on.
+    var readState: TableState
+}
+
+extension Table {
+    /// Publishes `pending` at the next version, retrying past versions that other writers
+    /// take when their commits do not conflict with it.
+    func commit(_ pending: PendingCommit, options: CommitOptions) throws -> CommitResult {
+        var state = pending.readState
+        var result = CommitResult()
+        result.filesAdded = pending.adds.count
+        result.filesRemoved = pending.removes.count
+        result.rowsAdded = pending.adds.reduce(0) { $0 + Int64(FileStatistics.rowCount($1.stats) ?? 0) }
+        result.rowsRemoved = pending.metrics["numDeletedRows"] ?? 0
+        for attempt in 0 ..< max(1, options.maxAttempts) {
+            if let txn = options.transaction, let seen = state.transactions[txn.appId], seen >= txn.version {
+                return CommitResult()   // already applied by an earlier attempt or run
+            }
+            try checkConflicts(pending, current: state)
+            let version = state.version + 1
+            let now = max(Table.nowMillis(), state.commitTimestamps.last ?? 0)
+            var actions: [DeltaAction] = [.commitInfo(CommitInfo(
+                timestamp: now, operation: pending.operation, operationParameters: pending.parameters,
+                operationMetrics: pending.metrics, metadata: options.metadata, engineInfo: Table.engineInfo))]
+            if let txn = options.transaction {
+                actions.append(.txn(TransactionAction(appId: txn.appId, version: txn.version, lastUpdated: now)))
+            }
+            actions += pending.removes.map { r in
+                var r = r
+                r.deletionTimestamp = now
+                return .remove(r)
+            }
+            actions += pending.adds.map { .add($0) }
+            let bytes = Array((actions.map { $0.encoded() }.joined(separator: "\n") + "\n").utf8)
+            if try storage.publishIfAbsent(bytes, at: log.commitPath(version)) {
+                result.version = version
+                result.retries = attempt
+                writeCheckpointIfDue(after: state, actions: actions, version: version)
+                return result
+            }
+            state = try latestState()    // lost the race: look at what won
+        }
+        throw TableError(.conflict, "gave up after \(options.maxAttempts) attempts: other writers kept committing first", path: path)
+    }
+
+    private func checkConflicts(_ pending: PendingCommit, current: TableState) throws {
+        let read = pending.readState
+        guard current.version > read.version else { return }
+        if current.metadata != read.metadata {
+            throw TableError(.conflict, "the table's metadata changed at a version after \(read.version); retry the \(pending.operation)", path: path)
+        }
+        switch pending.rule {
+        case .none:
+            break
+        case .removedFilesStillLive:
+            for r in pending.removes where current.files[r.path] == nil {
+                throw TableError(.conflict, "\(r.path) was removed by a commit after version \(read.version); retry the \(pending.operation)", path: path)
+            }
+        case .noChangeSinceRead:
+            if Set(current.files.keys) != Set(read.files.keys) {
+                throw TableError(.conflict, "the table's files changed after version \(read.version); retry the \(pending.operation)", path: path)
+            }
+        }
+    }
+
+    private func writeCheckpointIfDue(after state: TableState, actions: [DeltaAction], version: Int64) {
+        let interval = state.metadata?.configuration[TableConfiguration.checkpointInterval].flatMap { Int64($0) } ?? 100
+        guard interval > 0, version % interval == 0 else { return }
+        var next = state
+        guard (try? next.apply(actions, version: version, fileTimestamp: Table.nowMillis())) != nil else { return }
+        // Best effort: a missing checkpoint only makes the next open replay more commits.
+        try? log.writeCheckpoint(next)
+    }
+
+    // MARK: Data files
+
+    /// Writes `batch` as one data file (fsynced) and returns its `add` action.
+    func writeDataFile(_ batch: RecordBatch, schema: Schema, options: CommitOptions, dataChange: Bool) throws -> AddFile {
+        var parquet = options.parquet
+        parquet.fsync = true
+        let name = "part-00000-\(UUID().uuidString.lowercased())-c000.\(parquet.codec.fileSuffix).parquet"
+        let summary: ParquetFileSummary
+        do {
+            summary = try ParquetWriter.write([batch], to: path + "/" + name, options: parquet)
+        } catch {
+            throw TableError(.io, "cannot write a data file: \(error)", path: path)
+        }
+        let stats = FileStatistics(rowCount: summary.rowCount, columns: summary.statistics)
+        return AddFile(path: name, size: Int64(summary.sizeBytes), modificationTime: Table.nowMillis(),
+                       dataChange: dataChange, stats: stats.encoded(schema: schema))
+    }
+
+    /// Writes `batch` as files of at most `maxFileRows` rows, sorted by the table's sort
+    /// columns when it has them.
+    func writeDataFiles(_ batch: RecordBatch, snapshot: Snapshot, options: CommitOptions, dataChange: Bool) throws -> [AddFile] {
+        var sorted = batch
+        let keys = snapshot.sortColumns
+        if !keys.isEmpty && batch.rowCount > 1 {
+            let order = keys.map { SortKey($0, ascending: true, nullsFirst: true) }
+            if try !batch.isSorted(by: order) { sorted = try batch.sorted(by: order) }
+        }
+        var adds: [AddFile] = []
+        var start = 0
+        let step = max(1, options.maxFileRows)
+        repeat {
+            let end = min(sorted.rowCount, start + step)
+            let part = (start == 0 && end == sorted.rowCount) ? sorted : sorted.slice(start ..< end)
+            adds.append(try writeDataFile(part, schema: snapshot.schema, options: options, dataChange: dataChange))
+            start = end
+        } while start < sorted.rowCount
+        return adds
+    }
+
+    /// Removes data files a failed operation wrote before it could commit them.
+    func discard(_ adds: [AddFile]) {
+        for a in adds { try? storage.remove(path + "/" + a.path) }
+    }
+}
+
+extension Codec {
+    /// The codec's part of a data file name (`part-...-c000.zstd.parquet`).
+    var fileSuffix: String {
+        switch self {
+        case .uncompressed: "uncompressed"
+        case .snappy: "snappy"
+        case .gzip: "gzip"
+        case .lz4: "lz4"
+        case .zstd: "zstd"
+        case .lz4Raw: "lz4raw"
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import LarderColumnar
+import LarderParquet
+
+extension Table {
+    /// Rewrites small files into larger ones sorted by the table's sort columns, as one
+    /// `dataChange=false` commit (readers see the same rows before and after).
+    /// - Parameter targetFileRows: rows per output file; files with fewer than half of it are
+    ///   compacted. Nothing is committed when fewer than two files qualify.
+    /// - Throws: `.conflict` when a concurrent commit removed one of the files.
+    @discardableResult
+    public func compact(targetFileRows: Int = 4 << 20, options: CommitOptions = .init()) throws -> CommitResult {
+        let state = try latestState()
+        let snapshot = try makeSnapshot(state)
+        let small = snapshot.files.filter { ($0.statistics?.rowCount ?? 0) < max(1, targetFileRows / 2) }
+        guard small.count >= 2 else { return CommitResult() }
+        var pending = PendingCommit(operation: "OPTIMIZE", rule: .removedFilesStillLive, readState: state)
+        do {
+            let batches = try small.map { try ParquetFile(path: snapshot.absolutePath(of: $0)).read().conforming(to: snapshot.schema) }
+            let merged = try RecordBatch.concatenate(batches)
+            var fileOptions = options
+            fileOptions.maxFileRows = targetFileRows
+            pending.adds = try writeDataFiles(merged, snapshot: snapshot, options: fileOptions, dataChange: false)
+            pending.removes = small.map { RemoveFile(path: $0.path, deletionTimestamp: nil, dataChange: false, size: $0.size) }
+            pending.parameters = ["targetFileRows": "\(targetFileRows)", "sortColumns": snapshot.sortColumns.joined(separator: ",")]
+            pending.metrics = ["numRemovedFiles": Int64(small.count), "numAddedFiles": Int64(pending.adds.count),
+                               "numRows": Int64(merged.rowCount)]
+            var result = try commit(pending, options: options)
+            result.rowsAdded = 0
+            return result
+        } catch {
+            discard(pending.adds)
+            throw error
+        }
+    }
+
+    /// What ``vacuum(retention:now:dryRun:)`` removed.
+    public struct VacuumResult: Sendable, Hashable {
+        /// Paths relative to the table root.
+        public var removedFiles: [String]
+        public var bytesFreed: Int
+    }
+
+    /// Removes data files that no version inside the retention window needs: files removed
+    /// from the table before the window began, and orphans of writers that crashed before
+    /// committing (files no commit refers to, older than the window).
+    ///
+    /// A version is inside the window when it was the latest version at some time during the
+    /// last `retention`; every file such a version references is kept, so time travel to any
+    /// of them keeps working.
+    /// - Parameters:
+    ///   - retention: microseconds; default 7 days.
+    ///   - now: the current time in microseconds (for tests); default the clock.
+    public func vacuum(retention: Int64 = 7 * 86_400_000_000, now: Int64? = nil, dryRun: Bool = false) throws -> VacuumResult {
+        guard retention >= 0 else { throw TableError(.invalidArgument, "retention must not be negative", path: path) }
+        let latest = try latestState()
+        let nowMicros = now ?? Table.nowMillis() * 1000
+        let windowStartMillis = (nowMicros - retention) / 1000
+        // The version current when the window began (or the first), and every later one.
+        let first = latest.version(atOrBefore: windowStartMillis) ?? 0
+        var keep = Set(try log.state(at: first).files.keys)
+        if first < latest.version {
+            for v in (first + 1) ... latest.version {
+                for case .add(let a) in try log.readCommit(v).actions { keep.insert(a.path) }
+            }
+        }
+        var result = VacuumResult(removedFiles: [], bytesFreed: 0)
+        for name in try storage.list(path).sorted() {
+            let isTemporary = name.hasPrefix(".") && name.contains(".parquet.tmp-")
+            guard name.hasSuffix(".parquet") || isTemporary, !name.hasPrefix("_") else { continue }
+            guard isTemporary || !keep.contains(name) else { continue }
+            let file = path + "/" + name
+            guard let attributes = try? storage.attributes(file), !attributes.isDirectory,
+                  attributes.modified / 1000 < windowStartMillis || retention == 0 else { continue }
+            if !dryRun { try storage.remove(file) }
+            result.removedFiles.append(name)
+            result.bytesFreed += attributes.size
+        }
+        if !dryRun && !result.removedFiles.isEmpty { try storage.syncDirectory(path) }
+        return result
+    }
+}
