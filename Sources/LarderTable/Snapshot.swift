@@ -59,6 +59,11 @@ public struct Snapshot: Sendable {
         return total
     }
 
+    /// The protocol's minimum reader version (1 for Larder's tables).
+    public var protocolReaderVersion: Int { state.protocolAction?.minReaderVersion ?? 1 }
+    /// The protocol's minimum writer version (2 for Larder's tables).
+    public var protocolWriterVersion: Int { state.protocolAction?.minWriterVersion ?? 2 }
+
     /// The absolute path of a data file.
     public func absolutePath(of file: DataFile) -> String { tablePath + "/" + file.path }
 }

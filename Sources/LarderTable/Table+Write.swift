@@ -52,6 +52,18 @@ extension Table {
     ///   `.conflict` when another commit removed a file this delete rewrites.
     @discardableResult
     public func delete(where predicates: [ColumnPredicate], options: CommitOptions = .init()) throws -> CommitResult {
+        guard let pending = try prepareDelete(where: predicates, options: options) else { return CommitResult() }
+        do {
+            return try commit(pending, options: options)
+        } catch {
+            discard(pending.adds)
+            throw error
+        }
+    }
+
+    /// Writes the rewritten files of a delete and returns the commit to publish, or nil when
+    /// no row matches. Separate from the commit so tests can publish from a stale read.
+    func prepareDelete(where predicates: [ColumnPredicate], options: CommitOptions) throws -> PendingCommit? {
         guard !predicates.isEmpty else {
             throw TableError(.invalidArgument, "delete needs at least one predicate; use overwrite with no rows to empty a table", path: path)
         }
@@ -85,14 +97,14 @@ extension Table {
                     pending.adds.append(try writeDataFile(kept, schema: snapshot.schema, options: options, dataChange: true))
                 }
             }
-            guard !pending.removes.isEmpty else { return CommitResult() }
-            pending.metrics = ["numDeletedRows": deleted, "numRemovedFiles": Int64(pending.removes.count),
-                               "numAddedFiles": Int64(pending.adds.count)]
-            return try commit(pending, options: options)
         } catch {
             discard(pending.adds)
             throw error
         }
+        guard !pending.removes.isEmpty else { return nil }
+        pending.metrics = ["numDeletedRows": deleted, "numRemovedFiles": Int64(pending.removes.count),
+                           "numAddedFiles": Int64(pending.adds.count)]
+        return pending
     }
 
     /// Checks `batches` against the table's schema and joins them.

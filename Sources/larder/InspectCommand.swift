@@ -2,22 +2,34 @@ import ArgumentParser
 import Foundation
 import LarderColumnar
 import LarderParquet
+import LarderTable
 
 /// `larder inspect PATH`: the footer of a Parquet file (schema, row groups, codecs, sizes,
 /// statistics), for people or, with `--json`, for machines.
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Show a Parquet file's schema, row groups, codecs, sizes and statistics."
+        abstract: "Show a Parquet file (schema, row groups, codecs, sizes, statistics) or a table (versions, files, schema, protocol)."
     )
 
-    @Argument(help: "A Parquet file.")
+    @Argument(help: "A Parquet file, or a table directory (one with a _delta_log folder).")
     var path: String
 
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
     func run() throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            let report = try TableInspection(Table.open(at: path))
+            if json {
+                let data = try JSONSerialization.data(withJSONObject: report.json, options: [.prettyPrinted, .sortedKeys])
+                print(String(decoding: data, as: UTF8.self))
+            } else {
+                print(report.text, terminator: "")
+            }
+            return
+        }
         let file = try ParquetFile(path: path)
         let report = ParquetInspection(file)
         if json {

@@ -194,3 +194,56 @@ import Testing
         #expect(Self.ids(try reopened.snapshot().read()) == (0 ..< 12).map { Int64($0) })
     }
 }
+
+/// Lost races: non-conflicting commits retry at the next version; conflicting ones fail
+/// with `.conflict` and write nothing.
+@Suite struct TableConflictTests {
+    @Test func deleteOfAFileAnotherCommitRemovedConflicts() throws {
+        let dir = try TemporaryDirectory()
+        let table = try Table.create(at: dir.path, schema: TableTests.schema)
+        try table.append([TableTests.rows([1, 2, 3])])
+        let stale = try #require(try table.prepareDelete(where: [.equals("user_id", .int64(1))], options: .init()))
+        try Table.open(at: dir.path).delete(where: [.equals("user_id", .int64(2))])
+        #expect { try table.commit(stale, options: .init()) } throws: { ($0 as? TableError)?.code == .conflict }
+        #expect(try table.snapshot().version == 2)
+        #expect(TableTests.ids(try table.snapshot().read()) == [1, 3])
+    }
+
+    @Test func deleteRetriesPastAConcurrentAppend() throws {
+        let dir = try TemporaryDirectory()
+        let table = try Table.create(at: dir.path, schema: TableTests.schema)
+        try table.append([TableTests.rows([1, 2, 3])])
+        let stale = try #require(try table.prepareDelete(where: [.equals("user_id", .int64(1))], options: .init()))
+        try Table.open(at: dir.path).append([TableTests.rows([4])])
+        let result = try table.commit(stale, options: .init())
+        #expect(result.version == 3 && result.retries == 1)
+        #expect(TableTests.ids(try table.snapshot().read()) == [2, 3, 4])
+    }
+
+    @Test func overwriteConflictsWithAConcurrentAppend() throws {
+        let dir = try TemporaryDirectory()
+        let table = try Table.create(at: dir.path, schema: TableTests.schema)
+        try table.append([TableTests.rows([1])])
+        let read = try table.latestState()
+        try Table.open(at: dir.path).append([TableTests.rows([2])])
+        let pending = PendingCommit(operation: "WRITE", rule: .noChangeSinceRead, readState: read)
+        #expect { try table.commit(pending, options: .init()) } throws: { ($0 as? TableError)?.code == .conflict }
+    }
+
+    @Test func threadsAppendingConcurrentlyLoseNothing() async throws {
+        let dir = try TemporaryDirectory()
+        _ = try Table.create(at: dir.path, schema: TableTests.schema)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for w in 0 ..< 4 {
+                group.addTask {
+                    let table = try Table.open(at: dir.path)     // one object per writer, like separate processes
+                    for i in 0 ..< 5 { try table.append([TableTests.rows([Int64(w * 100 + i)])]) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let snap = try Table.open(at: dir.path).snapshot()
+        #expect(snap.version == 20)
+        #expect(TableTests.ids(try snap.read()) == (0 ..< 4).flatMap { w in (0 ..< 5).map { Int64(w * 100 + $0) } }.sorted())
+    }
+}
