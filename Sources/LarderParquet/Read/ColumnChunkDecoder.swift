@@ -33,6 +33,18 @@ struct ColumnChunkDecoder {
         self.options = options
         self.decompressor = decompressor
         validity.reserveCapacity(rowCount)
+        // A flat chunk holds at most one value per row: size the buffers once, so pages append
+        // without reallocating (a chunk of 1M int64 values would otherwise be copied ~20 times).
+        if !leaf.isVector {
+            switch kind {
+            case .int32: dense.int32.reserveCapacity(rowCount)
+            case .int64, .int96: dense.int64.reserveCapacity(rowCount)
+            case .float: dense.float.reserveCapacity(rowCount)
+            case .double: dense.double.reserveCapacity(rowCount)
+            case .bool: dense.bool.reserveCapacity(rowCount)
+            case .bytes, .fixedBytes: dense.offsets.reserveCapacity(rowCount + 1)
+            }
+        }
     }
 
     /// Decodes the pages in `bytes` (the chunk's byte range) into a column.
