@@ -75,6 +75,15 @@ extension Table {
             result.removedFiles.append(name)
             result.bytesFreed += attributes.size
         }
+        // Temporary commit files of writers that died before publishing.
+        for name in try storage.list(log.logDirectory).sorted() where name.hasPrefix(".") && name.contains(".json.tmp-") {
+            let file = log.logDirectory + "/" + name
+            guard let attributes = try? storage.attributes(file),
+                  attributes.modified / 1000 < windowStartMillis || retention == 0 else { continue }
+            if !dryRun { try storage.remove(file) }
+            result.removedFiles.append("_delta_log/" + name)
+            result.bytesFreed += attributes.size
+        }
         if !dryRun && !result.removedFiles.isEmpty { try storage.syncDirectory(path) }
         return result
     }
