@@ -36,9 +36,11 @@ demo: setup-apt
 bench: setup
 	@if [ -f scripts/bench.sh ]; then bash scripts/bench.sh; else echo "bench: no scripts/bench.sh yet"; fi
 
-## fixtures: regenerates Fixtures/parquet with the venv's pyarrow (deterministic)
+## fixtures: regenerates Fixtures/parquet with the venv's pyarrow (deterministic) and
+## Fixtures/delta with its delta-rs (deterministic expected JSON; table bytes differ per run)
 fixtures: setup-python
 	$(VENV_PYTHON) -B Fixtures/parquet/make_fixtures.py
+	$(VENV_PYTHON) -B Fixtures/delta/make_fixtures.py
 
 ## clean: removes build products; distclean also removes .venv
 clean:

@@ -1,11 +1,12 @@
-"""Canonical JSON for Parquet contents, shared by read_parquet.py, write_parquet.py and
-Fixtures/parquet/make_fixtures.py.
+"""Canonical JSON for Parquet contents, shared by read_parquet.py, write_parquet.py,
+read_delta.py and the fixture scripts (Fixtures/parquet/, Fixtures/delta/).
 
 A table is one JSON object:
 
     {"num_rows": N,
      "columns": [{"name": "...", "type": "<canonical type>", "values": [...]}, ...],
-     "engine": {...}}          # only in read_parquet.py output; never compared
+     "version": V,             # only in read_delta.py output: the Delta table version read
+     "engine": {...}}          # only in read_parquet.py / read_delta.py output; never compared
 
 Canonical types are Larder's names (LarderColumnar.DataType):
 
@@ -38,6 +39,7 @@ Values, one JSON value per row (null is null everywhere):
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any, Iterable
 
@@ -127,6 +129,8 @@ def dumps(table: dict) -> str:
     for i, col in enumerate(cols):
         lines.append(one(col) + ("," if i + 1 < len(cols) else ""))
     tail = "]"
+    if "version" in table:          # a Delta table version (read_delta.py); never compared
+        tail += ',"version":' + one(int(table["version"]))
     if "engine" in table:
         tail += ',"engine":' + one(table["engine"])
     lines.append(tail + "}")
@@ -134,7 +138,11 @@ def dumps(table: dict) -> str:
 
 
 def without_engine(table: dict) -> dict:
-    return {"num_rows": table["num_rows"], "columns": table["columns"]}
+    """The table without its "engine" key (a "version" key, when there is one, stays)."""
+    out = {"num_rows": table["num_rows"], "columns": table["columns"]}
+    if "version" in table:
+        out["version"] = table["version"]
+    return out
 
 
 def load(path: str) -> dict:
@@ -311,7 +319,12 @@ def polars_canonical_type(dtype) -> str:
 def from_polars(path: str) -> tuple[dict, list[str]]:
     """Read with Polars' own (Rust) Parquet reader."""
     import polars as pl
-    df = pl.read_parquet(path)
+    return from_polars_frame(pl.read_parquet(path))
+
+
+def from_polars_frame(df) -> tuple[dict, list[str]]:
+    """Canonical table (without engine info) and Polars' type names from a polars.DataFrame."""
+    import polars as pl
     columns, native = [], []
     for name, dtype in df.schema.items():
         s = df.get_column(name)
@@ -325,3 +338,43 @@ def from_polars(path: str) -> tuple[dict, list[str]]:
             values = s.to_list()
         columns.append({"name": name, "type": ctype, "values": encode_values(ctype, values)})
     return {"num_rows": df.height, "columns": columns}, native
+
+
+# ---------------------------------------------------------------------------------------------
+# Row order
+
+
+def _value_key(canonical_type: str, v: Any) -> tuple:
+    """Sort key of one canonical value. Nulls first; floats by value with -0.0 < 0.0 and NaN
+    last; arrays element by element (a prefix first); strings by code point; binary by its
+    hex text (the same as by bytes). Tests/LarderTestSupport/DeltaInterop.swift
+    (`CanonicalTable.sortedRows`) implements the same order."""
+    if v is None:
+        return (0,)
+    if canonical_type in ("float32", "float64"):
+        f = float(v)
+        if f != f:
+            return (1, 1, 0.0, 0)
+        return (1, 0, f, 0 if math.copysign(1.0, f) < 0 else 1)
+    if canonical_type.startswith("array<float32>"):
+        return (1, tuple(_value_key("float32", x) for x in v))
+    if isinstance(v, (bool, int, str)):
+        return (1, v)
+    return (1, json.dumps(v, sort_keys=True))
+
+
+def sort_rows(table: dict, sort_by: list[str] | None = None) -> dict:
+    """The table with its rows sorted by the `sort_by` columns, then by every column in
+    order (so the order is total: rows that tie on every column are identical). Without
+    `sort_by`, by every column in order. Other keys ("version", "engine") are kept."""
+    columns = table["columns"]
+    names = [c["name"] for c in columns]
+    for name in sort_by or []:
+        if name not in names:
+            raise ValueError(f"cannot sort by {name!r}: the columns are {', '.join(names)}")
+    order = [names.index(n) for n in (sort_by or [])] + list(range(len(columns)))
+    keys = [[_value_key(c["type"], v) for v in c["values"]] for c in columns]
+    rows = sorted(range(int(table["num_rows"])), key=lambda r: tuple(keys[i][r] for i in order))
+    out = dict(table)
+    out["columns"] = [dict(c, values=[c["values"][r] for r in rows]) for c in columns]
+    return out
