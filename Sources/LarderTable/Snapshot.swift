@@ -110,11 +110,14 @@ extension Snapshot {
             }
             result.filesRead += 1
             let parquet = try ParquetFile(path: absolutePath(of: file))
-            let groups = parquet.rowGroups(matching: predicates)
+            // Columns added to the table after the file was written read as nulls.
+            let present = readColumns.filter { parquet.schema.index(of: $0) != nil }
+            let groups = parquet.rowGroups(matching: predicates.filter { present.contains($0.column) })
             result.rowGroupsRead += groups.count
             result.rowGroupsSkipped += parquet.rowGroupCount - groups.count
             guard !groups.isEmpty else { continue }
-            for var batch in try parquet.readBatches(columns: readColumns, rowGroups: groups) {
+            for var batch in try parquet.readBatches(columns: present, rowGroups: groups) {
+                if present.count != readColumns.count { batch = try batch.addingNullColumns(readColumns, from: schema) }
                 if filterRows && !predicates.isEmpty {
                     var mask = Bitmap(count: batch.rowCount, value: true)
                     for p in predicates { mask = mask & (try p.evaluate(on: batch)) }
@@ -131,6 +134,24 @@ extension Snapshot {
     /// Every row (of `columns`, default all) as one batch.
     public func read(columns: [String]? = nil) throws -> RecordBatch {
         try scan(columns: columns).combined(schema: try schema.projectedForScan(columns ?? schema.names))
+    }
+}
+
+extension RecordBatch {
+    /// The batch with `names` in that order, null columns (typed by `schema`) for the missing ones.
+    func addingNullColumns(_ names: [String], from schema: Schema) throws -> RecordBatch {
+        var fields: [Field] = [], columns: [Column] = []
+        for name in names {
+            if let c = column(named: name), let f = self.schema.field(named: name) {
+                fields.append(f); columns.append(c)
+            } else if let f = schema.field(named: name) {
+                fields.append(Field(f.name, f.type, nullable: true))
+                var builder = ColumnBuilder(type: f.type, capacity: rowCount)
+                for _ in 0 ..< rowCount { builder.appendNull() }
+                columns.append(builder.finish())
+            }
+        }
+        return try RecordBatch(schema: Schema(fields), columns: columns)
     }
 }
 

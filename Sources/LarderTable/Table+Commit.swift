@@ -60,6 +60,8 @@ struct PendingCommit {
     var adds: [AddFile] = []
     var removes: [RemoveFile] = []
     var rule: ConflictRule = .none
+    /// A new `metaData` action (schema change), if any.
+    var metadata: MetadataAction?
     /// The state the operation's reads were based on.
     var readState: TableState
 }
@@ -84,6 +86,7 @@ extension Table {
             var actions: [DeltaAction] = [.commitInfo(CommitInfo(
                 timestamp: now, operation: pending.operation, operationParameters: pending.parameters,
                 operationMetrics: pending.metrics, metadata: options.metadata, engineInfo: Table.engineInfo))]
+            if let metadata = pending.metadata { actions.append(.metadata(metadata)) }
             if let txn = options.transaction {
                 actions.append(.txn(TransactionAction(appId: txn.appId, version: txn.version, lastUpdated: now)))
             }
@@ -108,7 +111,7 @@ extension Table {
     private func checkConflicts(_ pending: PendingCommit, current: TableState) throws {
         let read = pending.readState
         guard current.version > read.version else { return }
-        if current.metadata != read.metadata {
+        if current.metadata != read.metadata || (pending.metadata != nil && current.version != read.version) {
             throw TableError(.conflict, "the table's metadata changed at a version after \(read.version); retry the \(pending.operation)", path: path)
         }
         switch pending.rule {
