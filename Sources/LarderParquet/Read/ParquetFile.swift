@@ -80,8 +80,15 @@ public final class ParquetFile: Sendable {
         if batches.count == 1 { return batches[0] }
         let projected = try projectedSchema(columns)
         if batches.isEmpty { return RecordBatch.empty(projected) }
-        let merged = try (0 ..< projected.count).map { c in try Column.concatenate(batches.map { $0.columns[c] }) }
-        return try RecordBatch(schema: projected, columns: merged)
+        // Concatenate the columns in parallel: each is an independent copy.
+        let slots = UnsafeResultSlots<Column>(count: projected.count)
+        let work: @Sendable (Int) -> Void = { c in slots.set(c, Result { try Column.concatenate(batches.map { $0.columns[c] }) }) }
+        if options.threads > 1 && projected.count > 1 {
+            DispatchQueue.concurrentPerform(iterations: projected.count, execute: work)
+        } else {
+            for c in 0 ..< projected.count { work(c) }
+        }
+        return try RecordBatch(schema: projected, columns: try slots.values())
     }
 
     /// Reads one row group.

@@ -1,0 +1,29 @@
+// swift-tools-version: 6.1
+// Larder's benchmarks, kept out of the main package's build and test graph (see STYLE.md).
+// Run them through scripts/bench.sh, which also makes the input and runs the pyarrow harness
+// in Benchmarks/parquet/ in the same run; `make bench` calls it.
+import PackageDescription
+
+let package = Package(
+    name: "LarderBenchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        // Named explicitly: a path dependency's identity is its folder's name, which depends on
+        // where the repository was cloned.
+        .package(name: "Larder", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "ParquetBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "LarderColumnar", package: "Larder"),
+                .product(name: "LarderParquet", package: "Larder"),
+            ],
+            path: "Benchmarks/ParquetBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
