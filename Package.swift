@@ -9,10 +9,12 @@ let package = Package(
         .library(name: "LarderColumnar", targets: ["LarderColumnar"]),
         .library(name: "LarderParquet", targets: ["LarderParquet"]),
         .library(name: "LarderTable", targets: ["LarderTable"]),
+        .library(name: "Larder", targets: ["Larder"]),
         .executable(name: "larder", targets: ["larder"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // C libraries, each its own system-library target (see STYLE.md).
@@ -29,24 +31,33 @@ let package = Package(
             dependencies: ["LarderColumnar", "CLZ4", "CZstd", "CZlib"]
         ),
         .target(name: "LarderTable", dependencies: ["LarderParquet", "LarderColumnar", "CLarderSys"]),
+        .target(
+            name: "Larder",
+            dependencies: ["LarderTable", "LarderParquet", "LarderColumnar", .product(name: "Yams", package: "Yams")]
+        ),
         .executableTarget(
             name: "larder",
             dependencies: [
+                "Larder",
                 "LarderParquet",
                 "LarderTable",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
+        // Runs table operations in a child process that tests kill (crash-safety tests).
+        .executableTarget(name: "larder-table-stress", dependencies: ["LarderTable", "LarderColumnar"], path: "Tests/LarderTableStress"),
+
         // Shared test helpers: temp directories, random data, Python interop runner.
         .target(
             name: "LarderTestSupport",
-            dependencies: ["LarderColumnar", "LarderParquet", "LarderTable"],
+            dependencies: ["LarderColumnar", "LarderParquet", "LarderTable", "Larder"],
             path: "Tests/LarderTestSupport"
         ),
         .testTarget(name: "LarderColumnarTests", dependencies: ["LarderColumnar", "LarderTestSupport"]),
         .testTarget(name: "LarderParquetTests", dependencies: ["LarderParquet", "LarderTestSupport"]),
         .testTarget(name: "LarderTableTests", dependencies: ["LarderTable", "LarderTestSupport"]),
+        .testTarget(name: "LarderTests", dependencies: ["Larder", "LarderTestSupport"]),
         // Runs the built `larder` binary as a user would.
         .testTarget(name: "LarderCLITests", dependencies: ["LarderParquet", "LarderTestSupport"]),
     ],

@@ -49,28 +49,47 @@ extension Table {
     /// of them keeps working.
     /// - Parameters:
     ///   - retention: microseconds; default 7 days.
+    ///   - orphanMinimumAge: files no commit refers to are removed only when older than this
+    ///     too (default 1 hour), so a writer that has written its data files but not yet
+    ///     committed them never loses them, even with a retention of 0.
     ///   - now: the current time in microseconds (for tests); default the clock.
-    public func vacuum(retention: Int64 = 7 * 86_400_000_000, now: Int64? = nil, dryRun: Bool = false) throws -> VacuumResult {
-        guard retention >= 0 else { throw TableError(.invalidArgument, "retention must not be negative", path: path) }
+    public func vacuum(retention: Int64 = 7 * 86_400_000_000, orphanMinimumAge: Int64 = 3_600_000_000,
+                       now: Int64? = nil, dryRun: Bool = false) throws -> VacuumResult {
+        guard retention >= 0, orphanMinimumAge >= 0 else {
+            throw TableError(.invalidArgument, "retention and orphan age must not be negative", path: path)
+        }
         let latest = try latestState()
         let nowMicros = now ?? Table.nowMillis() * 1000
         let windowStartMillis = (nowMicros - retention) / 1000
         // The version current when the window began (or the first), and every later one.
         let first = latest.version(atOrBefore: windowStartMillis) ?? 0
         var keep = Set(try log.state(at: first).files.keys)
-        if first < latest.version {
-            for v in (first + 1) ... latest.version {
-                for case .add(let a) in try log.readCommit(v).actions { keep.insert(a.path) }
+        // Every file any commit ever added or removed: the rest are orphans of dead writers.
+        var known = keep
+        for v in 0 ... latest.version {
+            for action in try log.readCommit(v).actions {
+                switch action {
+                case .add(let a):
+                    known.insert(a.path)
+                    if v > first { keep.insert(a.path) }
+                case .remove(let r): known.insert(r.path)
+                default: break
+                }
             }
         }
+        let orphanCutoffMillis = (nowMicros - max(retention, orphanMinimumAge)) / 1000
         var result = VacuumResult(removedFiles: [], bytesFreed: 0)
         for name in try storage.list(path).sorted() {
             let isTemporary = name.hasPrefix(".") && name.contains(".parquet.tmp-")
             guard name.hasSuffix(".parquet") || isTemporary, !name.hasPrefix("_") else { continue }
             guard isTemporary || !keep.contains(name) else { continue }
             let file = path + "/" + name
-            guard let attributes = try? storage.attributes(file), !attributes.isDirectory,
-                  attributes.modified / 1000 < windowStartMillis || retention == 0 else { continue }
+            guard let attributes = try? storage.attributes(file), !attributes.isDirectory else { continue }
+            // A file some commit removed waits out the retention; an orphan also its minimum age.
+            let isOrphan = isTemporary || !known.contains(name)
+            let cutoff = isOrphan ? orphanCutoffMillis : windowStartMillis
+            let noWait = retention == 0 && (!isOrphan || orphanMinimumAge == 0)
+            guard noWait || attributes.modified / 1000 < cutoff else { continue }
             if !dryRun { try storage.remove(file) }
             result.removedFiles.append(name)
             result.bytesFreed += attributes.size
@@ -79,7 +98,7 @@ extension Table {
         for name in try storage.list(log.logDirectory).sorted() where name.hasPrefix(".") && name.contains(".json.tmp-") {
             let file = log.logDirectory + "/" + name
             guard let attributes = try? storage.attributes(file),
-                  attributes.modified / 1000 < windowStartMillis || retention == 0 else { continue }
+                  attributes.modified / 1000 < orphanCutoffMillis || (retention == 0 && orphanMinimumAge == 0) else { continue }
             if !dryRun { try storage.remove(file) }
             result.removedFiles.append("_delta_log/" + name)
             result.bytesFreed += attributes.size

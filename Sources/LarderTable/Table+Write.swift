@@ -28,6 +28,7 @@ extension Table {
             return CommitResult()
         }
         let batch = try conform(batches, to: snapshot.schema)
+        if batch.rowCount == 0 && !replacing { return CommitResult() }   // nothing to append
         var pending = PendingCommit(operation: operation, parameters: ["mode": mode], rule: rule, readState: state)
         if batch.rowCount > 0 {
             pending.adds = try writeDataFiles(batch, snapshot: snapshot, options: options, dataChange: true)
@@ -109,7 +110,13 @@ extension Table {
 
     /// Checks `batches` against the table's schema and joins them.
     func conform(_ batches: [RecordBatch], to schema: Schema) throws -> RecordBatch {
-        for batch in batches {
+        var ordered: [RecordBatch] = []
+        for var batch in batches {
+            // Columns are matched by name, in any order.
+            if batch.schema.names != schema.names, Set(batch.schema.names) == Set(schema.names), batch.schema.count == schema.count {
+                batch = try batch.project(schema.names)
+            }
+            ordered.append(batch)
             guard batch.schema.names == schema.names else {
                 let missing = schema.names.filter { batch.schema.index(of: $0) == nil }
                 let extra = batch.schema.names.filter { schema.index(of: $0) == nil }
@@ -127,7 +134,7 @@ extension Table {
                 }
             }
         }
-        let relabelled = try batches.map { try $0.conforming(to: schema) }
+        let relabelled = try ordered.map { try $0.conforming(to: schema) }
         if relabelled.isEmpty { return RecordBatch.empty(schema) }
         return relabelled.count == 1 ? relabelled[0] : try RecordBatch.concatenate(relabelled)
     }

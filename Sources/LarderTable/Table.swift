@@ -40,7 +40,8 @@ public final class Table: Sendable {
     ///   `.unsupported` for a log Larder cannot read.
     public static func open(at path: String, storage: any TableStorage = PosixStorage()) throws -> Table {
         let table = Table(path: path, storage: storage)
-        _ = try table.latestState()
+        // Decode the schema too, so a table Larder cannot read fails here, not on first read.
+        _ = try table.makeSnapshot(try table.latestState())
         return table
     }
 
@@ -118,7 +119,13 @@ public final class Table: Sendable {
 
     func makeSnapshot(_ state: TableState) throws -> Snapshot {
         guard let metadata = state.metadata else { throw TableError(.corrupt, "no metaData action", path: path) }
-        var (schema, undeclared) = try DeltaSchema.decode(metadata.schemaString)
+        var (schema, undeclared): (Schema, [String])
+        do {
+            (schema, undeclared) = try DeltaSchema.decode(metadata.schemaString)
+        } catch var e as TableError {
+            e.path = e.path ?? path
+            throw e
+        }
         if !undeclared.isEmpty, let file = state.files.values.min(by: { $0.add.path < $1.add.path }) {
             // Vectors from another writer: the dimension is in the data.
             let parquet = try ParquetFile(path: path + "/" + file.add.path)
