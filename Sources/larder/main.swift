@@ -11,7 +11,10 @@ struct LarderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "larder",
         abstract: "Larder: an embedded feature database.",
-        subcommands: [InspectCommand.self, DemoCommand.self]
+        subcommands: [
+            InitCommand.self, ApplyCommand.self, IngestCommand.self, HistoryCommand.self, ExportCommand.self,
+            CompactCommand.self, VacuumCommand.self, InspectCommand.self, GenerateCommand.self, DemoCommand.self,
+        ]
     )
 }
 
