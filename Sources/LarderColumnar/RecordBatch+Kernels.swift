@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 // Row-selection kernels over whole batches: each applies the column kernel to every column.
 
 extension RecordBatch {
@@ -54,8 +57,18 @@ extension RecordBatch {
 
     /// The rows at `indices` (in range), without checks.
     func takeUnchecked(_ indices: UnsafeBufferPointer<Int>) -> RecordBatch {
-        let taken = columns.map { $0.takeUnchecked(indices, nullForOutOfRange: false) }
-        return RecordBatch(unchecked: schema, columns: taken, rowCount: taken.isEmpty ? 0 : indices.count)
+        // Large gathers run one column per task on every core; each column is independent.
+        guard columns.count > 1, indices.count >= 1 << 16 else {
+            let taken = columns.map { $0.takeUnchecked(indices, nullForOutOfRange: false) }
+            return RecordBatch(unchecked: schema, columns: taken, rowCount: taken.isEmpty ? 0 : indices.count)
+        }
+        let taken = ParallelColumns(count: columns.count)
+        let columns = self.columns
+        let shared = SharedIndices(indices)
+        DispatchQueue.concurrentPerform(iterations: columns.count) { c in
+            taken.set(c, columns[c].takeUnchecked(shared.buffer, nullForOutOfRange: false))
+        }
+        return RecordBatch(unchecked: schema, columns: taken.values, rowCount: indices.count)
     }
 
     /// Rows `range`, copied; the range is clamped to `0 ..< rowCount`.
@@ -116,4 +129,19 @@ extension RecordBatch {
         // Same names as before, so the schema stays valid.
         return (try? Schema(fields, metadata: schema.metadata)) ?? schema
     }
+}
+
+/// Columns produced by parallel tasks, one slot per task.
+final class ParallelColumns: Sendable {
+    private let slots: Mutex<[Column?]>
+    init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
+    func set(_ i: Int, _ column: Column) { slots.withLock { $0[i] = column } }
+    var values: [Column] { slots.withLock { $0.compactMap { $0 } } }
+}
+
+/// Read-only indices shared by the tasks of one parallel gather; the caller keeps the buffer
+/// alive until `concurrentPerform` returns.
+struct SharedIndices: @unchecked Sendable {
+    let buffer: UnsafeBufferPointer<Int>
+    init(_ buffer: UnsafeBufferPointer<Int>) { self.buffer = buffer }
 }

@@ -139,14 +139,23 @@ extension Table {
 
     // MARK: Data files
 
-    /// Writes `batch` as one data file (fsynced) and returns its `add` action.
-    func writeDataFile(_ batch: RecordBatch, schema: Schema, options: CommitOptions, dataChange: Bool) throws -> AddFile {
+    /// Writes rows `rows` (default all) of `batch` as one data file (fsynced) and returns its
+    /// `add` action.
+    func writeDataFile(_ batch: RecordBatch, rows: Range<Int>? = nil, schema: Schema, options: CommitOptions,
+                       dataChange: Bool) throws -> AddFile {
         var parquet = options.parquet
         parquet.fsync = true
         let name = "part-00000-\(UUID().uuidString.lowercased())-c000.\(parquet.codec.fileSuffix).parquet"
         let summary: ParquetFileSummary
         do {
-            summary = try ParquetWriter.write([batch], to: path + "/" + name, options: parquet)
+            let writer = try ParquetWriter(path: path + "/" + name, schema: batch.schema, options: parquet)
+            do {
+                try writer.write(batch, rows: rows ?? 0 ..< batch.rowCount)
+            } catch {
+                writer.abandon()
+                throw error
+            }
+            summary = try writer.close()
         } catch {
             throw TableError(.io, "cannot write a data file: \(error)", path: path)
         }
@@ -169,8 +178,7 @@ extension Table {
         let step = max(1, options.maxFileRows)
         repeat {
             let end = min(sorted.rowCount, start + step)
-            let part = (start == 0 && end == sorted.rowCount) ? sorted : sorted.slice(start ..< end)
-            adds.append(try writeDataFile(part, schema: snapshot.schema, options: options, dataChange: dataChange))
+            adds.append(try writeDataFile(sorted, rows: start ..< end, schema: snapshot.schema, options: options, dataChange: dataChange))
             start = end
         } while start < sorted.rowCount
         return adds

@@ -93,11 +93,25 @@ extension FeatureDatabase {
                     if !extra.isEmpty { why += "; not in the view: \(extra.joined(separator: ", "))" }
                     throw DatabaseError(.invalidInput, why, file: file)
                 }
-                let batch: RecordBatch
-                do { batch = try parquet.read(columns: schema.names) } catch {
+                // Row groups stay separate batches: the commit joins them once, while sorting.
+                let groups: [RecordBatch]
+                do { groups = try parquet.readBatches(columns: schema.names) } catch {
                     throw DatabaseError(.invalidInput, "\(error)", file: file)
                 }
-                batches.append(try Self.conform(batch, to: schema, view: view.name, source: file))
+                var rowOffset = 0
+                for group in groups {
+                    do {
+                        batches.append(try Self.conform(group, to: schema, view: view.name, source: file))
+                    } catch var e as DatabaseError {
+                        // Row numbers count from the start of the file, not of the row group.
+                        if let line = e.line {
+                            e.line = line + rowOffset
+                            e.message = e.message.replacingOccurrences(of: "row \(line),", with: "row \(line + rowOffset),")
+                        }
+                        throw e
+                    }
+                    rowOffset += group.rowCount
+                }
             case .csv:
                 for batch in try CSVReader.read(path: file, schema: schema, options: csv) {
                     batches.append(try Self.conform(batch, to: schema, view: view.name, source: file))

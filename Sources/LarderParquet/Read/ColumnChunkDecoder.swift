@@ -17,15 +17,20 @@ struct ColumnChunkDecoder {
     /// Flat columns: validity of the rows decoded so far (nil while every row is present).
     private var validity = Bitmap(count: 0, value: false)
     private var sawNull = false
-    /// Vector columns: all levels of the chunk.
+    /// Vector columns: the current page's levels (scratch, reused), and per row so far
+    /// whether it is present and how many elements it has.
     private var repetition: [UInt32] = []
     private var definition: [UInt32] = []
+    private var listRowValid = Bitmap(count: 0, value: false)
+    private var listLengths: [Int] = []
     private var levelsDecoded = 0
     private var scratch: [UInt8] = []
     private var indices: [UInt32] = []
 
+    /// - Parameter declaredValues: the chunk's value count from its metadata; used only as a
+    ///   capacity hint for list columns, capped, so a wrong header cannot force an allocation.
     init(leaf: LeafColumn, codec: Codec, rowCount: Int, options: ParquetReadOptions,
-         decompressor: PageDecompressor) throws {
+         decompressor: PageDecompressor, declaredValues: Int = 0) throws {
         self.leaf = leaf
         self.kind = try PhysicalKind(leaf.physicalType)
         self.codec = codec
@@ -44,6 +49,8 @@ struct ColumnChunkDecoder {
             case .bool: dense.bool.reserveCapacity(rowCount)
             case .bytes, .fixedBytes: dense.offsets.reserveCapacity(rowCount + 1)
             }
+        } else if kind == .float {
+            dense.float.reserveCapacity(min(max(declaredValues, 0), options.maxPageBytes / 4, 1 << 26))
         }
     }
 
@@ -126,6 +133,8 @@ struct ColumnChunkDecoder {
     private mutating func readDataPageV1(_ page: UnsafeRawBufferPointer, header: ParquetFormat.DataPageHeader) throws {
         let levelCount = Int(header.numValues)
         try checkLevelCount(levelCount, pageBytes: page.count)
+        repetition.removeAll(keepingCapacity: true)
+        definition.removeAll(keepingCapacity: true)
         var offset = 0
         var present = levelCount
         if leaf.maxRepetitionLevel > 0 {
@@ -143,6 +152,7 @@ struct ColumnChunkDecoder {
             validity.appendRepeated(true, count: levelCount)
         }
         levelsDecoded += levelCount
+        if leaf.isVector { try consumeListLevels() }
         try decodeValues(UnsafeRawBufferPointer(rebasing: page[offset...]), count: present,
                          encoding: header.encoding, into: &dense)
     }
@@ -156,6 +166,8 @@ struct ColumnChunkDecoder {
             throw ParquetError(.corrupt, "data page v2 level lengths exceed the page")
         }
         try checkLevelCount(levelCount, pageBytes: uncompressedSize)
+        repetition.removeAll(keepingCapacity: true)
+        definition.removeAll(keepingCapacity: true)
         var present = levelCount
         if leaf.maxRepetitionLevel > 0 {
             try appendLevels(UnsafeRawBufferPointer(rebasing: body[0 ..< repLength]), count: levelCount,
@@ -168,6 +180,7 @@ struct ColumnChunkDecoder {
             validity.appendRepeated(true, count: levelCount)
         }
         levelsDecoded += levelCount
+        if leaf.isVector { try consumeListLevels() }
         let values = UnsafeRawBufferPointer(rebasing: body[(repLength + defLength)...])
         let valuesSize = uncompressedSize - repLength - defLength
         if header.isCompressed && codec != .uncompressed {
@@ -296,55 +309,72 @@ struct ColumnChunkDecoder {
                                 validity: sawNull ? validity : nil, rowCount: rowCount)
     }
 
-    /// Rebuilds fixed-dimension vectors from list levels.
-    private func finishVector(_ field: Field) throws -> Column {
-        guard case .vector(let declared) = field.type else { throw ParquetError(.corrupt, "vector leaf without a vector type") }
-        guard repetition.count == definition.count || leaf.maxDefinitionLevel == 0 else {
+    /// Folds the current page's list levels into per-row presence and lengths. A list may
+    /// continue from the previous page (its first repetition level is then 1).
+    private mutating func consumeListLevels() throws {
+        guard definition.count == repetition.count else {
             throw ParquetError(.corrupt, "repetition and definition levels differ in count")
         }
         let maxDef = UInt32(leaf.maxDefinitionLevel)
-        let nullRowLevel: UInt32 = field.isNullable ? 0 : UInt32.max
-        let emptyListLevel = UInt32(field.isNullable ? 1 : 0)
-        var rowValid = Bitmap(count: 0, value: false)
-        rowValid.reserveCapacity(rowCount)
-        var lengths: [Int] = []
-        lengths.reserveCapacity(rowCount)
-        for i in 0 ..< repetition.count {
-            let d = definition.isEmpty ? maxDef : definition[i]
-            if repetition[i] == 0 {
-                rowValid.append(d != nullRowLevel)
-                lengths.append(0)
-            } else if lengths.isEmpty {
-                throw ParquetError(.corrupt, "list continues before any row starts")
-            }
-            if d == maxDef {
-                lengths[lengths.count - 1] += 1
-            } else if d != nullRowLevel && d != emptyListLevel {
-                throw ParquetError(.unsupported, "list '\(leaf.name)' holds a null element; Larder vectors have no null elements")
+        let nullable = leaf.field?.isNullable ?? true
+        let nullRowLevel: UInt32 = nullable ? 0 : UInt32.max
+        let emptyListLevel = UInt32(nullable ? 1 : 0)
+        listLengths.reserveCapacity(rowCount)
+        try repetition.withUnsafeBufferPointer { rep in
+            try definition.withUnsafeBufferPointer { def in
+                for i in 0 ..< rep.count {
+                    let d = def[i]
+                    if rep[i] == 0 {
+                        listRowValid.append(d != nullRowLevel)
+                        listLengths.append(0)
+                    } else if listLengths.isEmpty {
+                        throw ParquetError(.corrupt, "list continues before any row starts")
+                    }
+                    if d == maxDef {
+                        listLengths[listLengths.count - 1] += 1
+                    } else if d != nullRowLevel && d != emptyListLevel {
+                        throw ParquetError(.unsupported, "list '\(leaf.name)' holds a null element; Larder vectors have no null elements")
+                    }
+                }
             }
         }
-        guard lengths.count == rowCount else {
-            throw ParquetError(.corrupt, "list column holds \(lengths.count) rows for \(rowCount)")
+        guard listLengths.count <= rowCount else {
+            throw ParquetError(.corrupt, "list column holds more than \(rowCount) rows")
+        }
+    }
+
+    /// Rebuilds fixed-dimension vectors from the per-row lengths.
+    private func finishVector(_ field: Field) throws -> Column {
+        guard case .vector(let declared) = field.type else { throw ParquetError(.corrupt, "vector leaf without a vector type") }
+        guard listLengths.count == rowCount else {
+            throw ParquetError(.corrupt, "list column holds \(listLengths.count) rows for \(rowCount)")
         }
         var dimension = leaf.dimensionIsDeclared ? declared : 0
-        for (i, n) in lengths.enumerated() where rowValid[i] {
+        var total = 0
+        for (i, n) in listLengths.enumerated() where listRowValid[i] {
             if dimension == 0 { dimension = n }
             guard n == dimension, n > 0 else {
                 throw ParquetError(.unsupported, "list '\(leaf.name)' has rows of length \(dimension) and \(n); Larder reads lists of floats as fixed-dimension vectors")
             }
+            total += n
         }
         if dimension == 0 { dimension = declared }
-        guard dense.float.count == lengths.reduce(0, +) else {
-            throw ParquetError(.corrupt, "list column holds \(dense.float.count) values for \(lengths.reduce(0, +)) elements")
+        guard dense.float.count == total else {
+            throw ParquetError(.corrupt, "list column holds \(dense.float.count) values for \(total) elements")
+        }
+        let allValid = listRowValid.allSet
+        if allValid {
+            // Every row present: the decoded floats already are the vector buffer.
+            return try Column(type: .vector(dimension: dimension), storage: .vector(dimension: dimension, values: dense.float))
         }
         var values = [Float](repeating: 0, count: rowCount * dimension)
         var src = 0
-        for i in 0 ..< rowCount where rowValid[i] {
+        for i in 0 ..< rowCount where listRowValid[i] {
             for k in 0 ..< dimension { values[i * dimension + k] = dense.float[src + k] }
             src += dimension
         }
         return try Column(type: .vector(dimension: dimension), storage: .vector(dimension: dimension, values: values),
-                          validity: rowValid.allSet ? nil : rowValid)
+                          validity: listRowValid)
     }
 }
 

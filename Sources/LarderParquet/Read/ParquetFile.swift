@@ -154,7 +154,8 @@ public final class ParquetFile: Sendable {
                 throw ParquetError(.unsupported, "compression codec \(meta.codec)")
             }
             var decoder = try ColumnChunkDecoder(leaf: leaf, codec: codec, rowCount: Int(group.numRows),
-                                                 options: options, decompressor: decompressor)
+                                                 options: options, decompressor: decompressor,
+                                                 declaredValues: Int(clamping: meta.numValues))
             if group.numRows == 0 { return try decoder.decode(UnsafeRawBufferPointer(start: nil, count: 0)) }
             let range = try Self.chunkRange(meta, fileSize: file.count)
             return try file.withBytes(range) { try decoder.decode($0) }

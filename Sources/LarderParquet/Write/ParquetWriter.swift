@@ -20,9 +20,9 @@ public final class ParquetWriter {
     public let options: ParquetWriteOptions
 
     private let output: FileOutput
-    private var pending: [RecordBatch] = []
+    /// Buffered input: batches and the row range of each still to be written.
+    private var pending: [(batch: RecordBatch, rows: Range<Int>)] = []
     private var pendingRows = 0
-    private var pendingOffset = 0
     private var rowGroups: [ParquetFormat.RowGroup] = []
     private var statistics: [ColumnStatistics?]
     private var rowCount = 0
@@ -47,13 +47,22 @@ public final class ParquetWriter {
     /// Appends the rows of `batch`.
     /// - Throws: `.invalidArgument` when the batch's schema differs from the writer's; `.io`.
     public func write(_ batch: RecordBatch) throws {
+        try write(batch, rows: 0 ..< batch.rowCount)
+    }
+
+    /// Appends rows `rows` of `batch`, without copying them out first.
+    /// - Throws: `.invalidArgument` for a mismatched schema or a range outside the batch.
+    public func write(_ batch: RecordBatch, rows: Range<Int>) throws {
         guard !closed else { throw ParquetError(.invalidArgument, "write after close", path: path) }
         guard batch.schema.fields == schema.fields else {
             throw ParquetError(.invalidArgument, "batch schema \(batch.schema) does not match the file schema \(schema)", path: path)
         }
-        guard batch.rowCount > 0 else { return }
-        pending.append(batch)
-        pendingRows += batch.rowCount
+        guard rows.lowerBound >= 0, rows.upperBound <= batch.rowCount else {
+            throw ParquetError(.invalidArgument, "rows \(rows) lie outside the batch of \(batch.rowCount)", path: path)
+        }
+        guard !rows.isEmpty else { return }
+        pending.append((batch, rows))
+        pendingRows += rows.count
         while pendingRows >= options.rowGroupRows {
             try flushRowGroup(rows: options.rowGroupRows)
         }
@@ -93,18 +102,18 @@ public final class ParquetWriter {
     // MARK: Row groups
 
     /// Takes the first `rows` pending rows: a row range of each column when they lie in one
-    /// input batch (no copy), else the pieces concatenated. `pendingOffset` marks how much of
-    /// the first pending batch earlier row groups already took.
+    /// input batch (no copy), else the pieces concatenated.
     private func takePending(rows: Int) throws -> [(column: Column, rows: Range<Int>)] {
         var pieces: [[(column: Column, rows: Range<Int>)]] = Array(repeating: [], count: schema.count)
         var need = rows
         while need > 0, let first = pending.first {
-            let take = min(need, first.rowCount - pendingOffset)
-            for c in 0 ..< schema.count { pieces[c].append((first.columns[c], pendingOffset ..< pendingOffset + take)) }
-            pendingOffset += take
-            if pendingOffset == first.rowCount {
+            let take = min(need, first.rows.count)
+            let range = first.rows.lowerBound ..< first.rows.lowerBound + take
+            for c in 0 ..< schema.count { pieces[c].append((first.batch.columns[c], range)) }
+            if take == first.rows.count {
                 pending.removeFirst()
-                pendingOffset = 0
+            } else {
+                pending[0].rows = range.upperBound ..< first.rows.upperBound
             }
             need -= take
         }
