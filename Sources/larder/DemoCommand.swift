@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LarderColumnar
+import Larder
 import LarderParquet
 
 /// `larder demo`: the main job of what Larder can do so far. It generates a feature table,
@@ -21,9 +22,13 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Codec: zstd, lz4_raw or uncompressed.")
     var codec: String = "zstd"
 
+    @Option(help: "Marketplace scale for the feature-database part: tiny, small or medium.")
+    var scale: String = "small"
+
     func validate() throws {
         guard rows > 0 else { throw ValidationError("--rows must be positive") }
         guard Self.codec(named: codec) != nil else { throw ValidationError("--codec must be zstd, lz4_raw or uncompressed") }
+        guard MarketplaceGenerator.Scale(rawValue: scale) != nil else { throw ValidationError("--scale must be tiny, small or medium") }
     }
 
     static func codec(named name: String) -> Codec? {
@@ -65,7 +70,41 @@ struct DemoCommand: ParsableCommand {
         let matches = try hits.columns[0].compare(.equal, .int64(probe)).setCount
         print(String(format: "  lookup     %8.2f s   user_id = %d: read %d of %d row groups (statistics), %d rows",
                      clock.lap(), probe, groups.count, file.rowGroupCount, matches))
-        print("\nInspect it: larder inspect \(path)")
+        try runDatabase(&clock)
+        print("\nInspect: larder inspect \(path)   and   larder inspect \(dir)/features.larder/tables/user_stats")
+    }
+
+    /// The feature database: a generated marketplace applied, ingested, and read back in time.
+    private func runDatabase(_ clock: inout Stopwatch) throws {
+        let scale = MarketplaceGenerator.Scale(rawValue: scale) ?? .small
+        let market = (dir as NSString).appendingPathComponent("marketplace")
+        let dbPath = (dir as NSString).appendingPathComponent("features.larder")
+        try? FileManager.default.removeItem(atPath: dbPath)
+        print("\nFeature database: the \(scale.rawValue) marketplace → \(dbPath)\n")
+        _ = clock.lap()
+        let summary = try MarketplaceGenerator(scale: scale, seed: 42).write(to: market)
+        let generated = summary.files.reduce(0) { $0 + $1.rowCount }
+        print(String(format: "  generate   %8.2f s   %d rows in %d Parquet files + definitions.yaml", clock.lap(), generated, summary.files.count))
+        let db = try FeatureDatabase.create(at: dbPath)
+        let applied = try db.apply(try Definitions.load(path: summary.definitionsPath))
+        print(String(format: "  apply      %8.2f s   %d changes: %@", clock.lap(), applied.diff.allChanges.count,
+                     applied.diff.added.map(\.name).joined(separator: ", ")))
+        for view in try db.catalog().featureViews {
+            let file = (market as NSString).appendingPathComponent(MarketplaceDefinitions.fileName(view: view.name))
+            let r = try db.ingest(files: [file], into: view.name)
+            let t = clock.lap()
+            print(String(format: "  ingest     %8.2f s   %@: %d rows as version %lld (%.0fk rows/s)",
+                         t, view.name, r.rows, r.version ?? -1, Double(r.rows) / max(t, 1e-9) / 1000))
+        }
+        // Time travel: delete a user (the right to be forgotten), then read the view before and after.
+        let table = try db.table(for: "user_stats")
+        let before = try table.snapshot()
+        guard let someone = try before.read(columns: ["user_id"]).columns[0].int64Values?.first else { return }
+        let deleted = try table.delete(where: [.equals("user_id", .int64(someone))])
+        let now = try table.snapshot().read(columns: ["user_id"]).rowCount
+        let then = try table.snapshot(version: before.version).read(columns: ["user_id"]).rowCount
+        print(String(format: "  forget     %8.2f s   user %lld: %lld rows deleted in version %lld; version %lld still has %d rows, now %d",
+                     clock.lap(), someone, deleted.rowsRemoved, deleted.version ?? -1, before.version, then, now))
     }
 }
 

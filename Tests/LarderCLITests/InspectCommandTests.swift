@@ -68,10 +68,12 @@ import Testing
 
     @Test func demoRunsAndChecksItsOwnOutput() throws {
         let dir = try TemporaryDirectory()
-        let out = try CommandLineTool.run(["demo", "--dir", dir.path, "--rows", "5000"])
+        let out = try CommandLineTool.run(["demo", "--dir", dir.path, "--rows", "5000", "--scale", "tiny"])
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stdout.contains("every value checked"))
         #expect(out.stdout.contains("read 1 of 8 row groups"))
+        #expect(out.stdout.contains("user_stats: 10000 rows as version 1"))
+        #expect(out.stdout.contains("version 1 still has 10000 rows"))
         let file = try ParquetFile(path: dir.file("user_features.parquet"))
         #expect(file.rowCount == 5000)
     }
