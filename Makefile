@@ -32,9 +32,10 @@ demo: setup-apt
 	$(SWIFT) build $(SWIFT_FLAGS) -c release --product larder
 	"$$($(SWIFT) build $(SWIFT_FLAGS) -c release --show-bin-path)/larder" demo
 
-## bench: runs scripts/bench.sh when there is one
+## bench: the Parquet benchmark (scripts/bench.sh), then the versioned-table one (scripts/bench-tables.sh)
 bench: setup
 	@if [ -f scripts/bench.sh ]; then bash scripts/bench.sh; else echo "bench: no scripts/bench.sh yet"; fi
+	@bash scripts/bench-tables.sh
 
 ## fixtures: regenerates Fixtures/parquet with the venv's pyarrow (deterministic) and
 ## Fixtures/delta with its delta-rs (deterministic expected JSON; table bytes differ per run)

@@ -24,6 +24,18 @@ let package = Package(
             path: "Benchmarks/ParquetBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Versioned tables: commit latency, open time against commits, scans with and without
+        // statistics pruning (scripts/bench-tables.sh).
+        .executableTarget(
+            name: "TableBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "LarderColumnar", package: "Larder"),
+                .product(name: "LarderTable", package: "Larder"),
+            ],
+            path: "Benchmarks/TableBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

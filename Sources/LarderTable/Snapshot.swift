@@ -25,8 +25,17 @@ public struct Snapshot: Sendable {
         public var size: Int64
         /// The version whose commit added the file (later commits win point-in-time ties).
         public var addedVersion: Int64
-        /// Row count and per-column statistics, when the log records them.
-        public var statistics: FileStatistics?
+        /// The `stats` JSON of the file's `add` action.
+        let stats: String?
+        let schema: Schema
+
+        /// Row count and per-column statistics, when the log records them. Decoded on each
+        /// access (snapshots of tables with many files would otherwise decode every file's
+        /// statistics even when no one asks for them).
+        public var statistics: FileStatistics? { FileStatistics.decode(stats, schema: schema) }
+
+        /// The row count recorded in the log, without decoding the rest of the statistics.
+        public var rowCount: Int? { FileStatistics.rowCount(stats) }
     }
 
     init(tablePath: String, state: TableState, schema: Schema) {
@@ -39,8 +48,7 @@ public struct Snapshot: Sendable {
         self.configuration = state.metadata?.configuration ?? [:]
         self.files = state.files.values
             .sorted { ($0.version, $0.add.path) < ($1.version, $1.add.path) }
-            .map { DataFile(path: $0.add.path, size: $0.add.size, addedVersion: $0.version,
-                            statistics: FileStatistics.decode($0.add.stats, schema: schema)) }
+            .map { DataFile(path: $0.add.path, size: $0.add.size, addedVersion: $0.version, stats: $0.add.stats, schema: schema) }
     }
 
     /// The columns the table's files are sorted by (entity keys, event time, created time),
@@ -53,7 +61,7 @@ public struct Snapshot: Sendable {
     public var rowCount: Int? {
         var total = 0
         for f in files {
-            guard let n = f.statistics?.rowCount else { return nil }
+            guard let n = f.rowCount else { return nil }
             total += n
         }
         return total

@@ -11,7 +11,7 @@ extension Table {
     public func compact(targetFileRows: Int = 4 << 20, options: CommitOptions = .init()) throws -> CommitResult {
         let state = try latestState()
         let snapshot = try makeSnapshot(state)
-        let small = snapshot.files.filter { ($0.statistics?.rowCount ?? 0) < max(1, targetFileRows / 2) }
+        let small = snapshot.files.filter { ($0.rowCount ?? 0) < max(1, targetFileRows / 2) }
         guard small.count >= 2 else { return CommitResult() }
         var pending = PendingCommit(operation: "OPTIMIZE", rule: .removedFilesStillLive, readState: state)
         do {

@@ -29,7 +29,7 @@ struct TableInspection {
             "rows": snapshot.rowCount as Any? ?? NSNull(),
             "files": snapshot.files.map { f -> [String: Any] in
                 ["path": f.path, "sizeBytes": f.size, "addedVersion": f.addedVersion,
-                 "rows": f.statistics?.rowCount as Any? ?? NSNull()]
+                 "rows": f.rowCount as Any? ?? NSNull()]
             },
             "history": history.map { h -> [String: Any] in
                 ["version": h.version, "timestamp": Timestamp.iso8601(micros: h.timestamp), "operation": h.operation,
@@ -50,7 +50,7 @@ struct TableInspection {
         }
         out += "\nfiles:\n"
         for f in snapshot.files {
-            out += "  \(f.path)  v\(f.addedVersion)  \(f.size) bytes  \(f.statistics.map { "\($0.rowCount) rows" } ?? "")\n"
+            out += "  \(f.path)  v\(f.addedVersion)  \(f.size) bytes  \(f.rowCount.map { "\($0) rows" } ?? "")\n"
         }
         out += "\nhistory:\n"
         out += "  " + ["version".padding(8), "time".padding(28), "operation".padding(14), "+files".padding(7), "-files".padding(7), "+rows".padding(10), "-rows"].joined(separator: " ") + "\n"

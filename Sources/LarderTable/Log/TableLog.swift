@@ -88,10 +88,15 @@ struct TableLog: Sendable {
         }
     }
 
-    func writeCheckpoint(_ state: TableState) throws {
+    /// Writes a checkpoint of `state`, then removes all but the newest `keep` checkpoints
+    /// (older versions are reached from the log, which vacuum never removes).
+    func writeCheckpoint(_ state: TableState, keep: Int = 2) throws {
         try storage.createDirectory(larderDirectory)
         let data = try JSONEncoder().encode(state)
         try storage.writeDurably(Array(data), to: larderDirectory + "/" + Self.checkpointName(state.version))
+        for old in checkpointVersions().dropLast(max(keep, 1)) {
+            try? storage.remove(larderDirectory + "/" + Self.checkpointName(old))
+        }
     }
 
     // MARK: Replay
