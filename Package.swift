@@ -41,6 +41,7 @@ let package = Package(
                 "Larder",
                 "LarderParquet",
                 "LarderTable",
+                "CLarderSys",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -4,7 +4,11 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/syscall.h>
+#include <limits.h>
 #include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #ifndef RENAME_NOREPLACE
 #define RENAME_NOREPLACE (1 << 0)
@@ -21,4 +25,11 @@ int clarder_rename_noreplace(const char *from, const char *to) {
 
 int clarder_fdatasync(int fd) {
     return fdatasync(fd);
+}
+
+void clarder_tune_allocator(void) {
+#if defined(__GLIBC__)
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, INT_MAX);
+#endif
 }
