@@ -134,6 +134,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Read this version.") var version: Int64?
     @Option(name: .customLong("as-of"), help: "Read the version current at this time (ISO 8601).") var asOf: String?
     @Option(help: "Comma-separated columns (default: all).") var columns: String?
+    @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
         if version != nil && asOf != nil { throw ValidationError("give --version or --as-of, not both") }
@@ -146,7 +147,11 @@ struct ExportCommand: ParsableCommand {
         if let asOf, let t = Timestamp.parseISO8601(asOf) { selector = .asOf(t) }
         let cols = columns?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
         let summary = try database.open().export(view: view, to: out, at: selector, columns: cols)
-        print("wrote \(summary.rowCount) rows to \(out) (\(summary.sizeBytes) bytes)")
+        if json {
+            try printJSON(["view": view, "out": out, "rows": summary.rowCount, "sizeBytes": summary.sizeBytes])
+        } else {
+            print("wrote \(summary.rowCount) rows to \(out) (\(summary.sizeBytes) bytes)")
+        }
     }
 }
 
@@ -154,10 +159,14 @@ struct CompactCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "compact", abstract: "Rewrite a view's small files into large sorted ones.")
     @OptionGroup var database: DatabaseOption
     @Argument(help: "The feature view.") var view: String
+    @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
         let r = try database.open().compact(view: view)
-        if let v = r.version {
+        if json {
+            try printJSON(["view": view, "version": r.version.map { Int($0) } as Any? ?? NSNull(),
+                           "filesRemoved": r.filesRemoved, "filesAdded": r.filesAdded])
+        } else if let v = r.version {
             print("compacted \(r.filesRemoved) files into \(r.filesAdded) as version \(v)")
         } else {
             print("nothing to compact")
@@ -171,6 +180,7 @@ struct VacuumCommand: ParsableCommand {
     @Argument(help: "The feature view.") var view: String
     @Option(help: "Retention window, e.g. 7d, 12h, 0s (default 7d).") var retain: String = "7d"
     @Flag(help: "List what would be deleted without deleting it.") var dryRun = false
+    @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
         guard Self.retention(retain) != nil else {
@@ -181,6 +191,10 @@ struct VacuumCommand: ParsableCommand {
     func run() throws {
         let micros = Self.retention(retain) ?? 0
         let r = try database.open().vacuum(view: view, retention: micros, dryRun: dryRun)
+        if json {
+            try printJSON(["view": view, "dryRun": dryRun, "removedFiles": r.removedFiles, "bytesFreed": r.bytesFreed])
+            return
+        }
         for f in r.removedFiles { print((dryRun ? "would delete " : "deleted ") + f) }
         print("\(dryRun ? "would free" : "freed") \(r.bytesFreed) bytes in \(r.removedFiles.count) files")
     }

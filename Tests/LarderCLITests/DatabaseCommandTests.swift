@@ -43,8 +43,12 @@ import Testing
         let ingested = try source.read().sorted(by: [SortKey("user_id"), SortKey("event_ts"), SortKey("created_ts", nullsFirst: true)])
         #expect(CanonicalTable(exported) == CanonicalTable(ingested))
 
-        let compact = try CommandLineTool.run(["compact", "--db", db, "user_stats"])
-        #expect(compact.status == 0 && compact.stdout.contains("compacted 2 files"), "\(compact.stdout) \(compact.stderr)")
+        let compact = try CommandLineTool.run(["compact", "--db", db, "user_stats", "--json"])
+        let compacted = try JSONSerialization.jsonObject(with: Data(compact.stdout.utf8)) as? [String: Any]
+        #expect(compact.status == 0 && compacted?["filesRemoved"] as? Int == 2, "\(compact.stdout) \(compact.stderr)")
+        let dry = try CommandLineTool.run(["vacuum", "--db", db, "user_stats", "--retain", "0s", "--dry-run", "--json"])
+        let planned = try JSONSerialization.jsonObject(with: Data(dry.stdout.utf8)) as? [String: Any]
+        #expect((planned?["removedFiles"] as? [String])?.count == 2, "\(dry.stdout)")
         let vacuum = try CommandLineTool.run(["vacuum", "--db", db, "user_stats", "--retain", "0s"])
         #expect(vacuum.status == 0 && vacuum.stdout.contains("deleted"), "\(vacuum.stdout)")
         let latest = dir.file("latest.parquet")
