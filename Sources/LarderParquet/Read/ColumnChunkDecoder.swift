@@ -260,7 +260,7 @@ struct ColumnChunkDecoder {
             guard count > 0 else { return }
             guard let width = src.first else { throw ParquetError(.corrupt, "dictionary page data is empty") }
             var idx = [UInt32](repeating: 0, count: count)
-            try idx.withUnsafeMutableBufferPointer { buf in
+            _ = try idx.withUnsafeMutableBufferPointer { buf in
                 try RLEHybridDecoder.decode(UnsafeRawBufferPointer(rebasing: src[1...]), bitWidth: Int(width),
                                             count: count, into: buf)
             }
