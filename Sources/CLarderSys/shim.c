@@ -30,6 +30,6 @@ int clarder_fdatasync(int fd) {
 void clarder_tune_allocator(void) {
 #if defined(__GLIBC__)
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
-    mallopt(M_TRIM_THRESHOLD, INT_MAX);
+    mallopt(M_TRIM_THRESHOLD, -1);   /* -1: never trim (mallopt(3)); INT_MAX (2 GiB) is too low */
 #endif
 }

@@ -12,7 +12,7 @@ int clarder_rename_noreplace(const char *from, const char *to);
 int clarder_fdatasync(int fd);
 
 /// Keeps freed blocks of up to 32 MiB in glibc's heap for reuse instead of returning them to
-/// the kernel (mmap threshold 32 MiB, trim threshold INT_MAX). For executables only: it is
+/// the kernel (mmap threshold 32 MiB, heap trimming off). For executables only: it is
 /// process-wide policy. No-op where glibc's malloc is absent.
 void clarder_tune_allocator(void);
 
