@@ -56,7 +56,7 @@ public final class FeatureDatabase: Sendable {
         } catch let e as DatabaseError {
             throw e
         } catch {
-            throw DatabaseError(.io, "cannot create a database at \(path)", underlying: error as? any Error & Sendable)
+            throw DatabaseError(.io, "cannot create a database at \(path)", underlying: error)
         }
     }
 

@@ -99,7 +99,12 @@ public final class ParquetFile: Sendable {
     /// Reads each row group (default: all) into its own batch, decoding column chunks in parallel.
     public func readBatches(columns: [String]? = nil, rowGroups: [Int]? = nil) throws -> [RecordBatch] {
         let projected = try projectedSchema(columns)
-        let leafIndices = projected.fields.map { f in leaves.firstIndex { $0.name == f.name && $0.field != nil }! }
+        let leafIndices = try projected.fields.map { f in
+            guard let i = leaves.firstIndex(where: { $0.name == f.name && $0.field != nil }) else {
+                throw ParquetError(.invalidArgument, "no readable column", path: path, column: f.name)
+            }
+            return i
+        }
         let groups = rowGroups ?? Array(0 ..< rowGroupCount)
         for g in groups where !(0 ..< rowGroupCount).contains(g) {
             throw ParquetError(.invalidArgument, "row group \(g) does not exist; the file has \(rowGroupCount)", path: path)

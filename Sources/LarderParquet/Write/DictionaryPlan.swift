@@ -1,19 +1,5 @@
 import LarderColumnar
 
-/// Wraps a dictionary's typed values as column storage.
-protocol DictionaryStorable { var storage: ColumnStorage { get } }
-extension Array: DictionaryStorable where Element: PlainFixedWidth {
-    var storage: ColumnStorage {
-        switch self {
-        case let v as [Int32]: .int32(v)
-        case let v as [Int64]: .int64(v)
-        case let v as [Float]: .float32(v)
-        case let v as [Double]: .float64(v)
-        default: .int64([])
-        }
-    }
-}
-
 /// The dictionary encoding of one column chunk: the PLAIN-encoded dictionary page body and
 /// one index per non-null value. Nil when the column's type is not dictionary-encoded (bool,
 /// vector) or the dictionary would exceed the size limit (the writer then falls back to PLAIN).
@@ -28,7 +14,7 @@ struct DictionaryPlan {
         let limits = DictionaryLimits(maxDictionaryBytes: maxBytes)
         let validityBytes = column.validity?.bytes ?? []
         let hasNulls = column.validity != nil
-        func fixed<T: PlainFixedWidth & DictionaryKey>(_ values: [T]) -> DictionaryPlan? {
+        func fixed<T: PlainFixedWidth & DictionaryKey>(_ values: [T], _ wrap: ([T]) -> ColumnStorage) -> DictionaryPlan? {
             let encoded = values.withUnsafeBufferPointer { buf in
                 validityBytes.withUnsafeBytes { raw in
                     FixedWidthDictionaryEncoder<T>.encode(UnsafeBufferPointer(rebasing: buf[rows]),
@@ -39,15 +25,15 @@ struct DictionaryPlan {
             var plain: [UInt8] = []
             encoded.dictionary.withUnsafeBufferPointer { PlainEncoding.encode($0, into: &plain) }
             var plan = DictionaryPlan(count: encoded.dictionary.count, plainDictionary: plain, indices: encoded.indices)
-            plan.statistics = Self.statistics(of: column, rows: rows, dictionary: encoded.dictionary.storage)
+            plan.statistics = Self.statistics(of: column, rows: rows, dictionary: wrap(encoded.dictionary))
             return plan
         }
         let plan: DictionaryPlan?
         switch column.storage {
-        case .int32(let v): plan = fixed(v)
-        case .int64(let v): plan = fixed(v)
-        case .float32(let v): plan = fixed(v)
-        case .float64(let v): plan = fixed(v)
+        case .int32(let v): plan = fixed(v) { .int32($0) }
+        case .int64(let v): plan = fixed(v) { .int64($0) }
+        case .float32(let v): plan = fixed(v) { .float32($0) }
+        case .float64(let v): plan = fixed(v) { .float64($0) }
         case .bytes(let offsets, let data):
             let encoded = offsets.withUnsafeBufferPointer { o in
                 data.withUnsafeBytes { d in
