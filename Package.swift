@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "LarderColumnar", targets: ["LarderColumnar"]),
         .library(name: "LarderParquet", targets: ["LarderParquet"]),
         .library(name: "LarderTable", targets: ["LarderTable"]),
+        .library(name: "LarderOnline", targets: ["LarderOnline"]),
         .library(name: "Larder", targets: ["Larder"]),
         .executable(name: "larder", targets: ["larder"]),
     ],
@@ -31,9 +32,11 @@ let package = Package(
             dependencies: ["LarderColumnar", "CLZ4", "CZstd", "CZlib"]
         ),
         .target(name: "LarderTable", dependencies: ["LarderParquet", "LarderColumnar", "CLarderSys"]),
+        // The online store: memory-mapped hash files, one per feature view.
+        .target(name: "LarderOnline", dependencies: ["LarderColumnar", "CLarderSys"]),
         .target(
             name: "Larder",
-            dependencies: ["LarderTable", "LarderParquet", "LarderColumnar", .product(name: "Yams", package: "Yams")]
+            dependencies: ["LarderTable", "LarderParquet", "LarderColumnar", "LarderOnline", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "larder",
@@ -58,6 +61,7 @@ let package = Package(
         .testTarget(name: "LarderColumnarTests", dependencies: ["LarderColumnar", "LarderTestSupport"]),
         .testTarget(name: "LarderParquetTests", dependencies: ["LarderParquet", "LarderTestSupport"]),
         .testTarget(name: "LarderTableTests", dependencies: ["LarderTable", "LarderTestSupport"]),
+        .testTarget(name: "LarderOnlineTests", dependencies: ["LarderOnline", "LarderTestSupport"]),
         .testTarget(name: "LarderTests", dependencies: ["Larder", "LarderTestSupport"]),
         // Runs the built `larder` binary as a user would.
         .testTarget(name: "LarderCLITests", dependencies: ["LarderParquet", "LarderTestSupport"]),
