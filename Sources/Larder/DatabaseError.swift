@@ -19,6 +19,8 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
         /// Rows failed the view's expectation suite.
         public static let validationFailed = Code("validation failed")
         public static let io = Code("I/O error")
+        /// Larder broke one of its own guarantees (a bug; please report it).
+        public static let internalError = Code("internal error")
         public var description: String { name }
         public static func ~= (code: Code, error: any Error) -> Bool {
             (error as? DatabaseError)?.code == code

@@ -10,7 +10,7 @@ extension FeatureDatabase {
     }
 
     /// Which version of a view to read.
-    public enum VersionSelector: Sendable {
+    public enum VersionSelector: Sendable, Hashable {
         case latest
         case version(Int64)
         /// Microseconds since the epoch.

@@ -15,46 +15,201 @@ extension FeatureDatabase {
     ///
     /// For each spine row (keys, ts) and each requested view, the winner among the view's rows
     /// with the same keys and `ts - ttl <= event_ts <= ts` is the one with the greatest event
-    /// time, then the greatest created time, then the later commit; no candidate gives nulls.
-    /// The output keeps every spine row once, in the spine's order, its own columns untouched.
+    /// time, then the greatest created time, then the later commit (within a commit, the later
+    /// row of the input); no candidate gives nulls. The output keeps every spine row once, in
+    /// the spine's order, its own columns untouched, followed by the features (`view__feature`).
+    ///
+    /// ```swift
+    /// let result = try db.historicalFeatures(spine: interactions, features: .service("ranker_v1"))
+    /// print(result.summary.views.map { "\($0.view): \($0.matched) matched at v\($0.version)" })
+    /// ```
     /// - Throws: `.unknownName` for an unknown view, feature or service; `.invalidInput` when
-    ///   the spine lacks a key or timestamp column or has one of the wrong type. Checked before
-    ///   any table is read.
+    ///   the spine lacks a key or timestamp column or has one of the wrong type. These are
+    ///   checked before any table is read.
     public func historicalFeatures(spine: RecordBatch, features: FeatureSelection,
                                    options: HistoricalOptions = .init()) throws -> HistoricalResult {
+        let plan = try planHistorical(spineSchema: spine.schema, features: features, options: options)
+        let step = max(1, options.spineChunkRows)
+        var start = 0
+        var emptyDone = false
         var batches: [RecordBatch] = []
         var opts = options
-        opts.batchRows = max(options.batchRows, spine.rowCount)
-        let summary = try historicalFeatures(spineChunks: [spine], features: features, options: opts) { batches.append($0) }
-        let batch = batches.count == 1 ? batches[0] : try RecordBatch.concatenate(batches)
+        opts.batchRows = Int.max
+        let summary = try executeHistorical(plan, options: opts, total: spine.rowCount, nextChunk: {
+            if spine.rowCount == 0 {
+                defer { emptyDone = true }
+                return emptyDone ? nil : spine
+            }
+            guard start < spine.rowCount else { return nil }
+            defer { start += step }
+            return step >= spine.rowCount ? spine : spine.slice(start ..< min(spine.rowCount, start + step))
+        }, output: { batches.append($0) })
+        let batch = batches.isEmpty ? RecordBatch.empty(plan.outputSchema)
+            : batches.count == 1 ? batches[0] : try RecordBatch.concatenate(batches)
         return HistoricalResult(batch: batch, summary: summary)
     }
 
-    /// Point-in-time features for the spine in a Parquet file, streamed out in batches of
-    /// `options.batchRows` rows, in the spine's order.
+    /// Point-in-time features for the spine in a Parquet file, streamed to `output` in batches
+    /// of `options.batchRows` rows, in the spine's order. The spine is read in chunks of at
+    /// most `options.spineChunkRows` rows, so it need not fit in memory.
     public func historicalFeatures(spineFile: String, features: FeatureSelection, options: HistoricalOptions = .init(),
                                    output: (RecordBatch) throws -> Void) throws -> HistoricalSummary {
-        fatalError("not yet implemented")
+        let spine = try SpineFileReader(path: spineFile, chunkRows: options.spineChunkRows)
+        let plan: HistoricalPlan
+        do {
+            plan = try planHistorical(spineSchema: spine.schema, features: features, options: options)
+        } catch var e as DatabaseError {
+            if e.code == .invalidInput && e.file == nil { e.file = spineFile }
+            throw e
+        }
+        return try executeHistorical(plan, options: options, total: spine.rowCount, nextChunk: spine.next, output: output)
     }
 
-    /// Point-in-time features for the spine in a Parquet file, written to `outputPath` as Parquet
-    /// (replaced atomically; nothing is left behind on failure).
+    /// Point-in-time features for the spine in a Parquet file, written to `outputPath` as
+    /// Parquet. The file appears only when complete (written under a temporary name, then
+    /// renamed); on failure nothing is left behind and an existing file is untouched.
     @discardableResult
     public func writeHistoricalFeatures(spineFile: String, features: FeatureSelection, to outputPath: String,
-                                        options: HistoricalOptions = .init()) throws -> HistoricalSummary {
-        fatalError("not yet implemented")
+                                        options: HistoricalOptions = .init(),
+                                        parquet: ParquetWriteOptions = .init()) throws -> HistoricalSummary {
+        let spine = try SpineFileReader(path: spineFile, chunkRows: options.spineChunkRows)
+        let plan: HistoricalPlan
+        do {
+            plan = try planHistorical(spineSchema: spine.schema, features: features, options: options)
+        } catch var e as DatabaseError {
+            if e.code == .invalidInput && e.file == nil { e.file = spineFile }
+            throw e
+        }
+        let writer: ParquetWriter
+        do { writer = try ParquetWriter(path: outputPath, schema: plan.outputSchema, options: parquet) } catch {
+            throw DatabaseError(.io, "cannot write the training set", file: outputPath, underlying: error)
+        }
+        do {
+            let start = Date()
+            var summary = try executeHistorical(plan, options: options, total: spine.rowCount, nextChunk: spine.next,
+                                                output: { try writer.write($0) })
+            let closing = Date()
+            try writer.close()
+            summary.seconds["output", default: 0] += Date().timeIntervalSince(closing)
+            summary.seconds["total"] = Date().timeIntervalSince(start)
+            return summary
+        } catch {
+            writer.abandon()
+            throw error
+        }
     }
 
-    /// The latest features of every entity of `features`' views as of `time` (µs since the
-    /// epoch): one row per entity key that has a row within its ttl, keys first, no spine.
-    /// All requested views must share the same keys.
-    public func entitySnapshot(features: FeatureSelection, at time: Int64,
-                               options: HistoricalOptions = .init()) throws -> HistoricalResult {
-        fatalError("not yet implemented")
+    /// Joins each spine chunk with every view of `plan` and hands the rows to `output`.
+    func executeHistorical(_ plan: HistoricalPlan, options: HistoricalOptions, total: Int?,
+                           nextChunk: () throws -> RecordBatch?, output: (RecordBatch) throws -> Void) throws -> HistoricalSummary {
+        let started = Date()
+        var summary = HistoricalSummary()
+        summary.spineTimestampColumn = plan.spineTime
+        summary.availableAt = options.availableAt
+        summary.views = plan.views.map { r in
+            ViewLineage(view: r.view.name, version: r.snapshot.version, committedAt: r.snapshot.timestamp, selectedBy: r.selectedBy,
+                        features: r.features, ttl: r.view.ttl, matched: 0, filesRead: 0, filesSkipped: 0,
+                        rowGroupsRead: 0, rowGroupsSkipped: 0)
+        }
+        func lap(_ phase: String, _ since: Date) { summary.seconds[phase, default: 0] += Date().timeIntervalSince(since) }
+        var clock = Date()
+        while let chunk = try nextChunk() {
+            lap("spine", clock)
+            summary.chunks += 1
+            options.progress?("join", summary.rows, total)
+            guard let time = chunk.column(named: plan.spineTime), let times = time.int64Values else {
+                throw DatabaseError(.invalidInput, "the spine has no timestamp column '\(plan.spineTime)'")
+            }
+            var columns = chunk.columns
+            var sorted: [[String]: SortedSpine] = [:]
+            for (i, request) in plan.views.enumerated() {
+                clock = Date()
+                let spine: SortedSpine
+                if let cached = sorted[request.keys] { spine = cached } else {
+                    let keyColumns = try request.keys.map { key in
+                        guard let c = chunk.column(named: key) else {
+                            throw DatabaseError(.invalidInput, "the spine has no column '\(key)', a key of feature view '\(request.view.name)'")
+                        }
+                        return c
+                    }
+                    spine = try SortedSpine(keyColumns: keyColumns, time: time)
+                    sorted[request.keys] = spine
+                }
+                lap("sort", clock)
+                clock = Date()
+                let joined = try ViewJoin(request: request, spine: spine, spineTimes: times, chunkRows: chunk.rowCount,
+                                          availableAt: options.availableAt).run()
+                lap("join", clock)
+                columns += joined.features
+                if request.timeOutputName != nil { columns.append(joined.eventTimes) }
+                summary.views[i].matched += joined.matched
+                summary.views[i].filesRead += joined.filesRead
+                summary.views[i].filesSkipped += joined.filesSkipped
+                summary.views[i].rowGroupsRead += joined.rowGroupsRead
+                summary.views[i].rowGroupsSkipped += joined.rowGroupsSkipped
+                summary.leakage.checked += joined.leakage.checked
+                summary.leakage.violations += joined.leakage.violations
+                summary.leakage.examples += joined.leakage.examples.prefix(10 - summary.leakage.examples.count)
+            }
+            guard summary.leakage.passed else {
+                throw DatabaseError(.internalError, "the point-in-time result failed its leakage check (\(summary.leakage.violations) rows; a bug in Larder, please report it): \(summary.leakage.examples.joined(separator: "; "))")
+            }
+            clock = Date()
+            let batch = try RecordBatch(schema: plan.outputSchema, columns: columns)
+            let step = max(1, options.batchRows)
+            if step >= batch.rowCount {
+                try output(batch)
+            } else {
+                for start in stride(from: 0, to: batch.rowCount, by: step) {
+                    try output(batch.slice(start ..< min(batch.rowCount, start + step)))
+                }
+            }
+            summary.rows += chunk.rowCount
+            lap("output", clock)
+            clock = Date()
+        }
+        options.progress?("done", summary.rows, total)
+        summary.seconds["total"] = Date().timeIntervalSince(started)
+        return summary
+    }
+}
+
+/// Reads a spine Parquet file in chunks of whole row groups (at most `chunkRows` rows each,
+/// unless one row group alone is larger).
+final class SpineFileReader {
+    let path: String
+    let schema: Schema
+    let rowCount: Int
+    private let file: ParquetFile
+    private let chunkRows: Int
+    private var nextGroup = 0
+    private var emittedEmpty = false
+
+    init(path: String, chunkRows: Int) throws {
+        self.path = path
+        do { file = try ParquetFile(path: path) } catch {
+            throw DatabaseError(.invalidInput, "cannot read the spine", file: path, underlying: error)
+        }
+        schema = file.schema
+        rowCount = file.rowCount
+        self.chunkRows = max(1, chunkRows)
     }
 
-    func historicalFeatures(spineChunks: [RecordBatch], features: FeatureSelection, options: HistoricalOptions,
-                            output: (RecordBatch) throws -> Void) throws -> HistoricalSummary {
-        fatalError("not yet implemented")
+    func next() throws -> RecordBatch? {
+        guard nextGroup < file.rowGroupCount else {
+            // An empty spine still yields one (empty) chunk, so the output has its schema.
+            if rowCount == 0 && !emittedEmpty { emittedEmpty = true; return RecordBatch.empty(schema) }
+            return nil
+        }
+        var groups: [Int] = []
+        var rows = 0
+        while nextGroup < file.rowGroupCount && (groups.isEmpty || rows + file.rowCount(ofRowGroup: nextGroup) <= chunkRows) {
+            rows += file.rowCount(ofRowGroup: nextGroup)
+            groups.append(nextGroup)
+            nextGroup += 1
+        }
+        do { return try file.read(rowGroups: groups) } catch {
+            throw DatabaseError(.invalidInput, "cannot read the spine", file: path, underlying: error)
+        }
     }
 }

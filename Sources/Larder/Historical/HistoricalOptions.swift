@@ -23,26 +23,11 @@ public enum FeatureSelection: Sendable, Hashable {
     }
 }
 
-/// Which version of a view's table a point-in-time request reads.
-public enum TableVersionSelector: Sendable, Hashable, CustomStringConvertible {
-    /// A table version (commit number).
-    case version(Int64)
-    /// The last version committed at or before this time (µs since the epoch).
-    case time(Int64)
-
-    public var description: String {
-        switch self {
-        case .version(let v): "version \(v)"
-        case .time(let t): "as of \(Timestamp.iso8601(micros: t))"
-        }
-    }
-}
-
 /// Options of ``FeatureDatabase/historicalFeatures(spine:features:options:)``.
 public struct HistoricalOptions: Sendable {
     /// Per view, the table version to read (reproduces an old training set exactly). Views not
     /// named read their latest version.
-    public var asOf: [String: TableVersionSelector] = [:]
+    public var asOf: [String: FeatureDatabase.VersionSelector] = [:]
     /// Available-at mode: a feature row counts only if its created timestamp is at or before
     /// the spine time (no leakage from late backfills). Views without a created column are
     /// unaffected.
@@ -68,4 +53,14 @@ public struct HistoricalOptions: Sendable {
     public var progress: (@Sendable (_ phase: String, _ done: Int, _ total: Int?) -> Void)?
 
     public init() {}
+}
+
+extension FeatureDatabase.VersionSelector: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .latest: "latest"
+        case .version(let v): "version \(v)"
+        case .asOf(let t): "as of \(Timestamp.iso8601(micros: t))"
+        }
+    }
 }

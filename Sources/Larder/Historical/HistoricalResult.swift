@@ -14,8 +14,9 @@ public struct ViewLineage: Sendable, Hashable, Codable {
     public var ttl: Int64?
     /// Spine rows that found a row of this view.
     public var matched: Int
-    /// Data files and row groups read, and row groups skipped by statistics.
+    /// Data files and row groups read, and those skipped by statistics.
     public var filesRead: Int
+    public var filesSkipped: Int
     public var rowGroupsRead: Int
     public var rowGroupsSkipped: Int
 }

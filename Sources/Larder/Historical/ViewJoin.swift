@@ -1,0 +1,180 @@
+import Foundation
+import LarderColumnar
+import LarderParquet
+import LarderTable
+
+/// What one view contributes to one spine chunk.
+struct ViewJoinOutput {
+    /// Per requested feature, one value per chunk row (null where nothing matched).
+    var features: [Column]
+    /// The matched row's event time per chunk row (null where nothing matched).
+    var eventTimes: Column
+    var matched = 0
+    var filesRead = 0
+    var filesSkipped = 0
+    var rowGroupsRead = 0
+    var rowGroupsSkipped = 0
+    var leakage = LeakageCheck()
+}
+
+/// A row group of a view's table that may hold candidates.
+private struct RunLocation {
+    let file: ParquetFile
+    let rowGroup: Int
+}
+
+/// The as-of join of one view against one spine chunk: a merge pass over the key and time
+/// columns of every row group that statistics do not rule out, then a second pass that reads
+/// the features of just the row groups holding winners.
+struct ViewJoin {
+    let request: ViewRequest
+    let spine: SortedSpine
+    /// Spine time per chunk row (for the leakage check).
+    let spineTimes: [Int64]
+    let chunkRows: Int
+    let availableAt: Bool
+
+    func run() throws -> ViewJoinOutput {
+        let view = request.view
+        let snapshot = request.snapshot
+        var output = ViewJoinOutput(features: [], eventTimes: .timestamp([]))
+        let runs = try locateRuns(&output)
+
+        // Pass 1: keys and times only.
+        var winners = Winners(count: spine.count)
+        let timeColumns = [view.timestampField] + (view.createdTimestampColumn.map { [$0] } ?? [])
+        for (rank, location) in runs.enumerated() {
+            let batch = try read(location, columns: request.keys + timeColumns)
+            let run = try JoinRun(keyColumns: request.keys.map { batch.column(named: $0) ?? .int64([]) }, codings: spine.codings,
+                                  event: batch.column(named: view.timestampField) ?? .timestamp([]),
+                                  created: view.createdTimestampColumn.flatMap { batch.column(named: $0) })
+            winners.merge(run, rank: Int32(rank), spine: spine, ttl: view.ttl, availableAt: availableAt)
+        }
+
+        // Pass 2: the features of each winning row, read from its row group.
+        var positionsByRun = [[Int32]](repeating: [], count: runs.count)
+        for p in 0 ..< spine.count where winners.runs[p] >= 0 {
+            positionsByRun[Int(winners.runs[p])].append(Int32(truncatingIfNeeded: p))
+        }
+        let gatherColumns = request.features + timeColumns
+        let gatherSchema = try Schema(gatherColumns.map { name in
+            Field(name, snapshot.schema.field(named: name)?.type ?? .timestamp, nullable: true)
+        })
+        var pieces: [RecordBatch] = []
+        var target = [Int](repeating: -1, count: chunkRows)
+        var offset = 0
+        for (rank, positions) in positionsByRun.enumerated() where !positions.isEmpty {
+            let location = runs[rank]
+            let present = gatherColumns.filter { location.file.schema.index(of: $0) != nil }
+            let batch = try read(location, columns: present)
+            let piece = try batch.take(positions.map { Int(winners.rows[Int($0)]) })
+            pieces.append(try Self.conform(piece, to: gatherSchema))
+            for (k, p) in positions.enumerated() { target[Int(spine.rows[Int(p)])] = offset + k }
+            offset += positions.count
+        }
+        let gathered = pieces.isEmpty ? RecordBatch.empty(gatherSchema)
+            : pieces.count == 1 ? pieces[0] : try RecordBatch.concatenate(pieces)
+        output.features = try request.features.indices.map { try gathered.columns[$0].take(target, nullFor: -1) }
+        output.eventTimes = try gathered.columns[request.features.count].take(target, nullFor: -1)
+        output.matched = offset
+        output.leakage = check(gathered, target: target)
+        return output
+    }
+
+    /// The row groups to read, in rank order (file order, then row group), skipping files and
+    /// row groups whose statistics show they hold no spine key or only rows too late or too old.
+    private func locateRuns(_ output: inout ViewJoinOutput) throws -> [RunLocation] {
+        guard spine.count > 0, let times = spine.timeRange else { return [] }
+        let view = request.view
+        let oldest = windowStart(times.min, ttl: view.ttl)
+        let firstKey = request.keys[0]
+        func mayMatch(_ key: ColumnStatistics?, _ event: ColumnStatistics?) -> Bool {
+            if let key, let lo = key.min.flatMap(spine.codings[0].code(of:)), let hi = key.max.flatMap(spine.codings[0].code(of:)),
+               !spine.hasFirstKey(in: lo, hi) { return false }
+            if let event, case .timestamp(let lo)? = event.min, lo > times.max { return false }
+            if let event, case .timestamp(let hi)? = event.max, hi < oldest { return false }
+            return true
+        }
+        var runs: [RunLocation] = []
+        for file in request.snapshot.files {
+            if let stats = file.statistics, !mayMatch(stats.columns[firstKey], stats.columns[view.timestampField]) {
+                output.filesSkipped += 1
+                continue
+            }
+            let parquet: ParquetFile
+            do { parquet = try ParquetFile(path: request.snapshot.absolutePath(of: file)) } catch {
+                throw DatabaseError(.io, "cannot read a data file of view '\(view.name)'", file: file.path, underlying: error)
+            }
+            output.filesRead += 1
+            for g in 0 ..< parquet.rowGroupCount {
+                if mayMatch(parquet.statistics(rowGroup: g, column: firstKey), parquet.statistics(rowGroup: g, column: view.timestampField)) {
+                    runs.append(RunLocation(file: parquet, rowGroup: g))
+                    output.rowGroupsRead += 1
+                } else {
+                    output.rowGroupsSkipped += 1
+                }
+            }
+        }
+        return runs
+    }
+
+    private func read(_ location: RunLocation, columns: [String]) throws -> RecordBatch {
+        do {
+            return try location.file.readRowGroup(location.rowGroup, columns: columns)
+        } catch {
+            throw DatabaseError(.io, "cannot read row group \(location.rowGroup) of view '\(request.view.name)'",
+                                file: location.file.path, underlying: error)
+        }
+    }
+
+    /// `batch` with every column of `schema`, nulls for the ones a file predates.
+    private static func conform(_ batch: RecordBatch, to schema: Schema) throws -> RecordBatch {
+        let columns = try schema.fields.map { field -> Column in
+            if let c = batch.column(named: field.name) {
+                guard c.type == field.type else {
+                    throw DatabaseError(.io, "column '\(field.name)' of a data file is \(c.type), the table says \(field.type)")
+                }
+                return c
+            }
+            var builder = ColumnBuilder(type: field.type, capacity: batch.rowCount)
+            for _ in 0 ..< batch.rowCount { builder.appendNull() }
+            return builder.finish()
+        }
+        return try RecordBatch(schema: schema, columns: columns)
+    }
+
+    /// Re-checks every match from the data read in pass 2: event time within
+    /// `[ts - ttl, ts]`, and in available-at mode created time at or before ts.
+    private func check(_ gathered: RecordBatch, target: [Int]) -> LeakageCheck {
+        var result = LeakageCheck()
+        let view = request.view
+        let events = gathered.columns[request.features.count]
+        let created = view.createdTimestampColumn.map { _ in gathered.columns[request.features.count + 1] }
+        guard let eventValues = events.int64Values else { return result }
+        let createdValues = created?.int64Values
+        for (row, g) in target.enumerated() where g >= 0 {
+            result.checked += 1
+            let ts = spineTimes[row], event = eventValues[g]
+            var why: String?
+            if !events.isValid(g) { why = "matched a row without an event time" }
+            else if event > ts { why = "event time \(Timestamp.iso8601(micros: event)) is after the spine time \(Timestamp.iso8601(micros: ts))" }
+            else if event < windowStart(ts, ttl: view.ttl) { why = "event time \(Timestamp.iso8601(micros: event)) is older than the ttl allows at \(Timestamp.iso8601(micros: ts))" }
+            else if availableAt, let c = created, let values = createdValues, c.isValid(g), values[g] > ts {
+                why = "created time \(Timestamp.iso8601(micros: values[g])) is after the spine time \(Timestamp.iso8601(micros: ts))"
+            }
+            if let why {
+                result.violations += 1
+                if result.examples.count < 10 { result.examples.append("view '\(view.name)', spine row \(row + 1): \(why)") }
+            }
+        }
+        return result
+    }
+}
+
+/// The earliest event time a spine time `ts` accepts: `ts - ttl`, or no bound without a ttl.
+@inline(__always)
+func windowStart(_ ts: Int64, ttl: Int64?) -> Int64 {
+    guard let ttl else { return .min }
+    let (start, overflow) = ts.subtractingReportingOverflow(ttl)
+    return overflow ? .min : start
+}
