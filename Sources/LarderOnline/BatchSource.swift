@@ -1,0 +1,240 @@
+import LarderColumnar
+
+/// A record batch as builder input: its key, value and timestamp columns checked against the
+/// schema once, so the hot loops need no checks.
+struct BatchSource {
+    let keys: KeyColumns
+    /// The value columns in schema order (empty for deletions).
+    let values: [Column]
+    let events: [Int64]
+    /// Nil when the batch has no created-time column (every created time is then 0).
+    let created: [Int64]?
+    /// Whether the rows are deletions (tombstones): keys and timestamps only.
+    let isDeletion: Bool
+    let count: Int
+
+    /// - Throws: ``OnlineStoreError`` `.invalidArgument` when a key, value or timestamp column
+    ///   is missing, has the wrong type, or (keys, timestamps) holds a null.
+    init(batch: RecordBatch, schema: OnlineSchema, isDeletion: Bool) throws {
+        func column(_ name: String, role: String) throws -> Column {
+            guard let column = batch.column(named: name) else {
+                throw OnlineStoreError(.invalidArgument, "the batch has no \(role) column '\(name)'; it has \(batch.schema.names.joined(separator: ", "))")
+            }
+            return column
+        }
+        let keyColumns = try schema.keys.map { try column($0.name, role: "key") }
+        for (field, key) in zip(schema.keys, keyColumns) where key.nullCount > 0 {
+            throw OnlineStoreError(.invalidArgument, "key column '\(field.name)' holds \(key.nullCount) nulls; online keys cannot be null")
+        }
+        keys = try KeyColumns(columns: keyColumns, schema: schema)
+        if isDeletion {
+            values = []
+        } else {
+            values = try schema.values.map { field in
+                let value = try column(field.name, role: "value")
+                guard value.type == field.type else {
+                    throw OnlineStoreError(.invalidArgument, "value column '\(field.name)' is \(value.type) in the batch; the schema says \(field.type)")
+                }
+                return value
+            }
+        }
+        func timestamps(_ name: String) throws -> [Int64]? {
+            guard let column = batch.column(named: name) else { return nil }
+            guard column.type == .timestamp || column.type == .int64, let values = column.int64Values else {
+                throw OnlineStoreError(.invalidArgument, "timestamp column '\(name)' is \(column.type); it must be a timestamp or int64 microseconds")
+            }
+            guard column.nullCount == 0 else {
+                throw OnlineStoreError(.invalidArgument, "timestamp column '\(name)' holds \(column.nullCount) nulls")
+            }
+            return values
+        }
+        guard let events = try timestamps(schema.eventTimestampColumn) else {
+            throw OnlineStoreError(.invalidArgument, "the batch has no event timestamp column '\(schema.eventTimestampColumn)'")
+        }
+        self.events = events
+        created = try timestamps(schema.createdTimestampColumn)
+        self.isDeletion = isDeletion
+        count = batch.rowCount
+    }
+
+    @inline(__always)
+    func timestamps(_ row: Int) -> (event: Int64, created: Int64) {
+        (events[row], created?[row] ?? 0)
+    }
+
+    /// Writes the table hash of every row's key into `out` (`count` entries).
+    func computeHashes(into out: UnsafeMutableBufferPointer<UInt64>) {
+        if keys.parts.count == 1 {
+            switch keys.parts[0] {
+            case .int64(let v):
+                v.withUnsafeBufferPointer { p in for i in 0 ..< count { out[i] = KeyHash.int64(p[i]) } }
+                return
+            case .int32(let v):
+                v.withUnsafeBufferPointer { p in for i in 0 ..< count { out[i] = KeyHash.int32(p[i]) } }
+                return
+            case .bytes(let offsets, let data):
+                data.withUnsafeBytes { d in
+                    offsets.withUnsafeBufferPointer { o in
+                        for i in 0 ..< count {
+                            out[i] = KeyHash.bytes(UnsafeRawBufferPointer(rebasing: d[o[i] ..< o[i + 1]]))
+                        }
+                    }
+                }
+                return
+            }
+        }
+        var buffer: [UInt8] = []
+        for i in 0 ..< count {
+            keys.encode(i, into: &buffer)
+            out[i] = buffer.withUnsafeBytes { KeyHash.bytes($0) }
+        }
+    }
+
+    /// The canonical key of `row`, in `buffer`.
+    func keyBytes(_ row: Int, into buffer: inout [UInt8]) {
+        keys.encode(row, into: &buffer)
+    }
+
+    /// The heap bytes the rows `rows` need for the key (variable keys only) and for each value
+    /// column (bytes and vectors; 0 for fixed-width columns).
+    func regionLengths(rows: [Int32], allRows: Bool, layout: RowLayout) -> (key: Int, values: [Int]) {
+        var key = 0
+        if layout.fixedKeyWidth == nil {
+            var buffer: [UInt8] = []
+            for r in rows { keys.encode(Int(r), into: &buffer); key += buffer.count }
+        }
+        var lengths = [Int](repeating: 0, count: layout.slots.count)
+        for (c, column) in values.enumerated() {
+            switch column.storage {
+            case .bytes(let offsets, _):
+                if allRows && column.validity == nil {
+                    lengths[c] = offsets[count] - offsets[0]
+                } else {
+                    for r in rows where column.isValid(Int(r)) { lengths[c] += offsets[Int(r) + 1] - offsets[Int(r)] }
+                }
+            case .vector(let d, _):
+                var present = rows.count
+                if let validity = column.validity { present = rows.reduce(0) { $0 + (validity[Int($1)] ? 1 : 0) } }
+                lengths[c] = present * d * 4
+            default:
+                break
+            }
+        }
+        return (key, lengths)
+    }
+
+    /// Writes rows `rows` (source row numbers, increasing) as consecutive output rows from
+    /// `firstRow`, copying variable data to the heap at `cursor`'s offsets.
+    func writeRows(_ rows: [Int32], firstRow: Int, layout: RowLayout, output: inout OutputCursor) {
+        let tile = 2048
+        var start = 0
+        while start < rows.count {
+            let end = min(start + tile, rows.count)
+            writeTile(rows[start ..< end], firstRow: firstRow + start, layout: layout, output: &output)
+            start = end
+        }
+    }
+
+    private func writeTile(_ rows: ArraySlice<Int32>, firstRow: Int, layout: RowLayout, output: inout OutputCursor) {
+        let stride = layout.stride
+        let base = output.rows + firstRow * stride
+        // Timestamps and flags.
+        var k = 0
+        for r in rows {
+            let row = base + k * stride
+            let (event, created) = timestamps(Int(r))
+            row.store(event, at: RowLayout.eventOffset)
+            row.store(created, at: RowLayout.createdOffset)
+            if isDeletion { row.store(RowLayout.tombstoneFlag, at: RowLayout.flagsOffset) }
+            k += 1
+        }
+        writeKeys(rows, base: base, layout: layout, output: &output)
+        for (c, column) in values.enumerated() {
+            let offset = layout.slots[c].offset
+            // Validity bit.
+            let byte = RowLayout.validityOffset + (c >> 3)
+            let mask = UInt8(1) << UInt8(c & 7)
+            k = 0
+            for r in rows {
+                if column.isValid(Int(r)) {
+                    let row = base + k * stride
+                    row.storeBytes(of: row.load(fromByteOffset: byte, as: UInt8.self) | mask, toByteOffset: byte, as: UInt8.self)
+                }
+                k += 1
+            }
+            writeValues(column, rows, base: base, stride: stride, offset: offset, column: c, output: &output)
+        }
+    }
+
+    private func writeKeys(_ rows: ArraySlice<Int32>, base: UnsafeMutableRawPointer, layout: RowLayout, output: inout OutputCursor) {
+        let stride = layout.stride
+        if layout.fixedKeyWidth != nil {
+            var fieldOffset = layout.keyOffset
+            for part in keys.parts {
+                var k = 0
+                switch part {
+                case .int64(let v):
+                    for r in rows { (base + k * stride).store(v[Int(r)], at: fieldOffset); k += 1 }
+                    fieldOffset += 8
+                case .int32(let v):
+                    for r in rows { (base + k * stride).store(v[Int(r)], at: fieldOffset); k += 1 }
+                    fieldOffset += 4
+                case .bytes:
+                    break  // a fixed-width key has no string part
+                }
+            }
+            return
+        }
+        var buffer: [UInt8] = []
+        var k = 0
+        for r in rows {
+            keys.encode(Int(r), into: &buffer)
+            let offset = output.appendKey(buffer)
+            (base + k * stride).store(UInt64(offset), at: layout.keyOffset)
+            (base + k * stride).store(UInt32(buffer.count), at: layout.keyOffset + 8)
+            k += 1
+        }
+    }
+
+    private func writeValues(_ column: Column, _ rows: ArraySlice<Int32>, base: UnsafeMutableRawPointer,
+                             stride: Int, offset: Int, column c: Int, output: inout OutputCursor) {
+        var k = 0
+        switch column.storage {
+        case .int32(let v):
+            v.withUnsafeBufferPointer { p in for r in rows { (base + k * stride).store(p[Int(r)], at: offset); k += 1 } }
+        case .int64(let v):
+            v.withUnsafeBufferPointer { p in for r in rows { (base + k * stride).store(p[Int(r)], at: offset); k += 1 } }
+        case .float32(let v):
+            v.withUnsafeBufferPointer { p in for r in rows { (base + k * stride).store(p[Int(r)].bitPattern, at: offset); k += 1 } }
+        case .float64(let v):
+            v.withUnsafeBufferPointer { p in for r in rows { (base + k * stride).store(p[Int(r)].bitPattern, at: offset); k += 1 } }
+        case .bool(let v):
+            v.withUnsafeBufferPointer { p in for r in rows { (base + k * stride).store(UInt8(p[Int(r)] ? 1 : 0), at: offset); k += 1 } }
+        case .bytes(let offsets, let data):
+            data.withUnsafeBytes { d in
+                for r in rows {
+                    let row = Int(r)
+                    if column.isValid(row) {
+                        let start = offsets[row], length = offsets[row + 1] - start
+                        let at = output.append(UnsafeRawBufferPointer(rebasing: d[start ..< start + length]), column: c)
+                        (base + k * stride).store(UInt64(at), at: offset)
+                        (base + k * stride).store(UInt32(length), at: offset + 8)
+                    }
+                    k += 1
+                }
+            }
+        case .vector(let dimension, let values):
+            values.withUnsafeBytes { d in
+                let width = dimension * 4
+                for r in rows {
+                    let row = Int(r)
+                    if column.isValid(row) {
+                        let at = output.append(UnsafeRawBufferPointer(rebasing: d[row * width ..< (row + 1) * width]), column: c)
+                        (base + k * stride).store(UInt64(at), at: offset)
+                    }
+                    k += 1
+                }
+            }
+        }
+    }
+}

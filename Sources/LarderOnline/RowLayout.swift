@@ -1,0 +1,107 @@
+import LarderColumnar
+
+/// Where each part of a fixed-width row lives (see docs/online-format.md, "Rows"):
+///
+/// ```
+/// 0   event_ts    Int64
+/// 8   created_ts  Int64
+/// 16  flags       UInt8   (bit 0: tombstone)
+/// 17  validity    ceil(values / 8) bytes, bit set = value present
+/// ..  key         fixed canonical bytes (all-integer keys) or a 12-byte heap reference
+/// ..  values      one fixed-width slot per value column
+/// ```
+///
+/// The stride is rounded up to 8 bytes. Heap references are an `UInt64` heap offset followed by
+/// a `UInt32` length (strings, binary, variable keys) or an `UInt64` offset alone (vectors,
+/// whose length the dimension gives). All integers are little-endian and read unaligned.
+struct RowLayout: Sendable {
+    /// How a value column is stored in its row slot.
+    enum Kind: Sendable, Equatable {
+        case int32, int64, float32, float64, bool
+        /// A heap reference: offset (8) + length (4).
+        case bytes
+        /// A heap offset (8) to `dimension` floats, 4-byte aligned in the heap.
+        case vector(dimension: Int)
+
+        init(_ type: DataType) {
+            switch type {
+            case .int32, .date: self = .int32
+            case .int64, .timestamp: self = .int64
+            case .float32: self = .float32
+            case .float64: self = .float64
+            case .bool: self = .bool
+            case .string, .binary: self = .bytes
+            case .vector(let d): self = .vector(dimension: d)
+            }
+        }
+
+        /// The slot's width in the row.
+        var width: Int {
+            switch self {
+            case .int32, .float32: 4
+            case .int64, .float64: 8
+            case .bool: 1
+            case .bytes: 12
+            case .vector: 8
+            }
+        }
+    }
+
+    /// One value column's place in the row.
+    struct Slot: Sendable {
+        var offset: Int
+        var kind: Kind
+    }
+
+    static let eventOffset = 0
+    static let createdOffset = 8
+    static let flagsOffset = 16
+    static let validityOffset = 17
+    static let tombstoneFlag: UInt8 = 1
+    /// The width of a heap reference (offset + length).
+    static let referenceWidth = 12
+
+    let keyOffset: Int
+    /// The width of an inline key, or nil when the key is a heap reference.
+    let fixedKeyWidth: Int?
+    let slots: [Slot]
+    let stride: Int
+
+    init(schema: OnlineSchema) {
+        let validityBytes = (schema.values.count + 7) / 8
+        keyOffset = Self.validityOffset + validityBytes
+        fixedKeyWidth = schema.fixedKeyWidth
+        var offset = keyOffset + (fixedKeyWidth ?? Self.referenceWidth)
+        var slots: [Slot] = []
+        slots.reserveCapacity(schema.values.count)
+        for field in schema.values {
+            let kind = Kind(field.type)
+            slots.append(Slot(offset: offset, kind: kind))
+            offset += kind.width
+        }
+        self.slots = slots
+        stride = (offset + 7) & ~7
+    }
+}
+
+// MARK: - Unaligned little-endian access
+
+extension UnsafeRawPointer {
+    @inline(__always)
+    func int64(at offset: Int) -> Int64 { Int64(littleEndian: loadUnaligned(fromByteOffset: offset, as: Int64.self)) }
+    @inline(__always)
+    func uint64(at offset: Int) -> UInt64 { UInt64(littleEndian: loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+    @inline(__always)
+    func int32(at offset: Int) -> Int32 { Int32(littleEndian: loadUnaligned(fromByteOffset: offset, as: Int32.self)) }
+    @inline(__always)
+    func uint32(at offset: Int) -> UInt32 { UInt32(littleEndian: loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
+    @inline(__always)
+    func byte(at offset: Int) -> UInt8 { load(fromByteOffset: offset, as: UInt8.self) }
+}
+
+extension UnsafeMutableRawPointer {
+    @inline(__always)
+    func store<T: FixedWidthInteger>(_ value: T, at offset: Int) {
+        storeBytes(of: value.littleEndian, toByteOffset: offset, as: T.self)
+    }
+}

@@ -1,0 +1,120 @@
+/// The rows of an existing file as builder input (a fold): rows are copied whole and their
+/// heap references rewritten to the new file's heap. Tombstones are copied as they are.
+struct TableSource {
+    let table: MappedTable
+
+    var count: Int { table.rowCount }
+
+    @inline(__always)
+    func timestamps(_ row: Int) -> (event: Int64, created: Int64) {
+        let p = table.row(row)
+        return (p.int64(at: RowLayout.eventOffset), p.int64(at: RowLayout.createdOffset))
+    }
+
+    func computeHashes(into out: UnsafeMutableBufferPointer<UInt64>) {
+        for i in 0 ..< count { out[i] = KeyHash.bytes(table.keyBytes(table.row(i))) }
+    }
+
+    func keyBytes(_ row: Int, into buffer: inout [UInt8]) {
+        buffer.removeAll(keepingCapacity: true)
+        buffer.append(contentsOf: table.keyBytes(table.row(row)))
+    }
+
+    private func isValid(_ row: UnsafeRawPointer, _ c: Int) -> Bool {
+        row.byte(at: RowLayout.validityOffset + (c >> 3)) & (UInt8(1) << UInt8(c & 7)) != 0
+    }
+
+    func regionLengths(rows: [Int32], layout: RowLayout) -> (key: Int, values: [Int]) {
+        var key = 0
+        var lengths = [Int](repeating: 0, count: layout.slots.count)
+        for r in rows {
+            let row = table.row(Int(r))
+            if layout.fixedKeyWidth == nil { key += table.keyBytes(row).count }
+            for (c, slot) in layout.slots.enumerated() where isValid(row, c) {
+                switch slot.kind {
+                case .bytes: lengths[c] += bytes(row, slot).count
+                case .vector(let d): lengths[c] += d * 4
+                default: break
+                }
+            }
+        }
+        return (key, lengths)
+    }
+
+    private func bytes(_ row: UnsafeRawPointer, _ slot: RowLayout.Slot) -> UnsafeRawBufferPointer {
+        table.heapBytes(offset: row.uint64(at: slot.offset), length: Int(row.uint32(at: slot.offset + 8)))
+    }
+
+    /// Copies rows `rows` to consecutive output rows from `firstRow`.
+    func writeRows(_ rows: [Int32], firstRow: Int, layout: RowLayout, output: inout OutputCursor) {
+        let stride = layout.stride
+        var k = 0
+        for r in rows {
+            let source = table.row(Int(r))
+            let dest = output.rows + (firstRow + k) * stride
+            dest.copyMemory(from: source, byteCount: stride)
+            if layout.fixedKeyWidth == nil {
+                let key = table.keyBytes(source)
+                dest.store(UInt64(output.appendKey(key)), at: layout.keyOffset)
+                dest.store(UInt32(key.count), at: layout.keyOffset + 8)
+            }
+            for (c, slot) in layout.slots.enumerated() {
+                switch slot.kind {
+                case .bytes:
+                    guard isValid(source, c) else { dest.store(UInt64(0), at: slot.offset); dest.store(UInt32(0), at: slot.offset + 8); continue }
+                    let value = bytes(source, slot)
+                    dest.store(UInt64(output.append(value, column: c)), at: slot.offset)
+                    dest.store(UInt32(value.count), at: slot.offset + 8)
+                case .vector(let d):
+                    guard isValid(source, c) else { dest.store(UInt64(0), at: slot.offset); continue }
+                    var value = table.heapBytes(offset: source.uint64(at: slot.offset), length: d * 4)
+                    if value.count != d * 4 {
+                        // A damaged reference: keep the row's shape with zeros (verify() reports it).
+                        value = UnsafeRawBufferPointer(start: nil, count: 0)
+                    }
+                    dest.store(UInt64(output.append(value, column: c, length: d * 4)), at: slot.offset)
+                default:
+                    break
+                }
+            }
+            k += 1
+        }
+    }
+}
+
+/// Where the builder writes rows and heap data in the mapped output file. The heap is one
+/// region per variable-width column (and one for variable keys), each 8-byte aligned, so
+/// vectors stay 4-byte aligned and each column is filled by its own cursor.
+struct OutputCursor {
+    let rows: UnsafeMutableRawPointer
+    let heap: UnsafeMutableRawPointer
+    /// The heap offset where the next variable key goes.
+    var keyCursor: Int
+    /// Per value column, the heap offset where its next value goes.
+    var cursors: [Int]
+
+    /// Copies a key to the key region; returns its heap offset.
+    mutating func appendKey(_ bytes: [UInt8]) -> Int {
+        let at = keyCursor
+        bytes.withUnsafeBytes { if let b = $0.baseAddress { (heap + at).copyMemory(from: b, byteCount: $0.count) } }
+        keyCursor += bytes.count
+        return at
+    }
+
+    mutating func appendKey(_ bytes: UnsafeRawBufferPointer) -> Int {
+        let at = keyCursor
+        if let b = bytes.baseAddress { (heap + at).copyMemory(from: b, byteCount: bytes.count) }
+        keyCursor += bytes.count
+        return at
+    }
+
+    /// Copies `bytes` to column `column`'s region; returns their heap offset. With `length`
+    /// larger than the bytes, the rest stays zero.
+    @inline(__always)
+    mutating func append(_ bytes: UnsafeRawBufferPointer, column: Int, length: Int? = nil) -> Int {
+        let at = cursors[column]
+        if let b = bytes.baseAddress, bytes.count > 0 { (heap + at).copyMemory(from: b, byteCount: bytes.count) }
+        cursors[column] = at + (length ?? bytes.count)
+        return at
+    }
+}
