@@ -46,7 +46,17 @@ extension RecordBatch {
             throw ColumnarError(.outOfRange, "take index \(i) at position \(position) is outside 0..<\(rowCount)")
         }
         func gather(_ idx: UnsafeBufferPointer<Int>) -> [Column] {
-            columns.map { $0.takeUnchecked(idx, nullForOutOfRange: true) }
+            // Large gathers run one column per task on every core, as in takeUnchecked.
+            guard columns.count > 1, idx.count >= 1 << 16 else {
+                return columns.map { $0.takeUnchecked(idx, nullForOutOfRange: true) }
+            }
+            let taken = ParallelColumns(count: columns.count)
+            let columns = self.columns
+            let shared = SharedIndices(idx)
+            DispatchQueue.concurrentPerform(iterations: columns.count) { c in
+                taken.set(c, columns[c].takeUnchecked(shared.buffer, nullForOutOfRange: true))
+            }
+            return taken.values
         }
         // An out-of-range sentinel already reads as "null"; one inside the range is rewritten.
         let taken = sentinel < 0 || sentinel >= rowCount

@@ -2,6 +2,7 @@ import Foundation
 import LarderColumnar
 import LarderParquet
 import LarderTable
+import Synchronization
 
 /// A point-in-time result held in memory: the spine's columns untouched, then each view's
 /// features, one row per spine row in the spine's order.
@@ -120,26 +121,32 @@ extension FeatureDatabase {
             guard let time = chunk.column(named: plan.spineTime), let times = time.int64Values else {
                 throw DatabaseError(.invalidInput, "the spine has no timestamp column '\(plan.spineTime)'")
             }
-            var columns = chunk.columns
-            var sorted: [[String]: SortedSpine] = [:]
-            for (i, request) in plan.views.enumerated() {
-                clock = Date()
-                let spine: SortedSpine
-                if let cached = sorted[request.keys] { spine = cached } else {
-                    let keyColumns = try request.keys.map { key in
-                        guard let c = chunk.column(named: key) else {
-                            throw DatabaseError(.invalidInput, "the spine has no column '\(key)', a key of feature view '\(request.view.name)'")
-                        }
-                        return c
+            // Sort the chunk once per distinct key set, then join the views side by side.
+            clock = Date()
+            let keySets = plan.views.map(\.keys).reduce(into: [[String]]()) { if !$0.contains($1) { $0.append($1) } }
+            let spines = try Self.parallelMap(keySets, threads: options.threads) { keys in
+                let keyColumns = try keys.map { key in
+                    guard let c = chunk.column(named: key) else {
+                        throw DatabaseError(.invalidInput, "the spine has no column '\(key)'")
                     }
-                    spine = try SortedSpine(keyColumns: keyColumns, time: time)
-                    sorted[request.keys] = spine
+                    return c
                 }
-                lap("sort", clock)
-                clock = Date()
-                let joined = try ViewJoin(request: request, spine: spine, spineTimes: times, chunkRows: chunk.rowCount,
-                                          availableAt: options.availableAt).run()
-                lap("join", clock)
+                return try SortedSpine(keyColumns: keyColumns, time: time)
+            }
+            lap("sort", clock)
+            clock = Date()
+            let availableAt = options.availableAt
+            let rowCount = chunk.rowCount
+            let joins = try Self.parallelMap(Array(plan.views.indices), threads: options.threads) { i in
+                let request = plan.views[i]
+                let spine = spines[keySets.firstIndex(of: request.keys) ?? 0]
+                return try ViewJoin(request: request, spine: spine, spineTimes: times, chunkRows: rowCount,
+                                    availableAt: availableAt).run()
+            }
+            lap("join", clock)
+            var columns = chunk.columns
+            for (i, request) in plan.views.enumerated() {
+                let joined = joins[i]
                 columns += joined.features
                 if request.timeOutputName != nil { columns.append(joined.eventTimes) }
                 summary.views[i].matched += joined.matched
@@ -147,6 +154,7 @@ extension FeatureDatabase {
                 summary.views[i].filesSkipped += joined.filesSkipped
                 summary.views[i].rowGroupsRead += joined.rowGroupsRead
                 summary.views[i].rowGroupsSkipped += joined.rowGroupsSkipped
+                for (step, t) in joined.seconds { summary.seconds["join: \(step)", default: 0] += t }
                 summary.leakage.checked += joined.leakage.checked
                 summary.leakage.violations += joined.leakage.violations
                 summary.leakage.examples += joined.leakage.examples.prefix(10 - summary.leakage.examples.count)
@@ -171,6 +179,24 @@ extension FeatureDatabase {
         options.progress?("done", summary.rows, total)
         summary.seconds["total"] = Date().timeIntervalSince(started)
         return summary
+    }
+}
+
+extension FeatureDatabase {
+    /// `transform` of every element, run on up to `threads` (default: every core) at once,
+    /// in order; rethrows the first error.
+    static func parallelMap<T: Sendable, R: Sendable>(_ items: [T], threads: Int?,
+                                                      _ transform: @Sendable (T) throws -> R) throws -> [R] {
+        if items.count <= 1 || threads == 1 { return try items.map(transform) }
+        let results = Mutex<[Result<R, any Error>?]>(Array(repeating: nil, count: items.count))
+        DispatchQueue.concurrentPerform(iterations: items.count) { i in
+            let r = Result { try transform(items[i]) }
+            results.withLock { $0[i] = r }
+        }
+        return try results.withLock { $0 }.map { slot in
+            guard let slot else { throw DatabaseError(.internalError, "a parallel task did not finish") }
+            return try slot.get()
+        }
     }
 }
 

@@ -15,6 +15,8 @@ struct ViewJoinOutput {
     var rowGroupsRead = 0
     var rowGroupsSkipped = 0
     var leakage = LeakageCheck()
+    /// Seconds per step: `read keys`, `merge`, `read features`, `assemble`.
+    var seconds: [String: Double] = [:]
 }
 
 /// A row group of a view's table that may hold candidates.
@@ -43,12 +45,20 @@ struct ViewJoin {
         // Pass 1: keys and times only.
         var winners = Winners(count: spine.count)
         let timeColumns = [view.timestampField] + (view.createdTimestampColumn.map { [$0] } ?? [])
+        var clock = ContinuousClock.now
+        func lap(_ step: String) {
+            let now = ContinuousClock.now
+            output.seconds[step, default: 0] += (now - clock).seconds
+            clock = now
+        }
         for (rank, location) in runs.enumerated() {
             let batch = try read(location, columns: request.keys + timeColumns)
             let run = try JoinRun(keyColumns: request.keys.map { batch.column(named: $0) ?? .int64([]) }, codings: spine.codings,
                                   event: batch.column(named: view.timestampField) ?? .timestamp([]),
                                   created: view.createdTimestampColumn.flatMap { batch.column(named: $0) })
+            lap("read keys")
             winners.merge(run, rank: Int32(rank), spine: spine, ttl: view.ttl, availableAt: availableAt)
+            lap("merge")
         }
 
         // Pass 2: the features of each winning row, read from its row group.
@@ -56,7 +66,9 @@ struct ViewJoin {
         for p in 0 ..< spine.count where winners.runs[p] >= 0 {
             positionsByRun[Int(winners.runs[p])].append(Int32(truncatingIfNeeded: p))
         }
-        let gatherColumns = request.features + timeColumns
+        // The event time is read again with the features, so the leakage check runs on the
+        // data itself; the created time only when available-at mode needs checking.
+        let gatherColumns = request.features + (availableAt ? timeColumns : [view.timestampField])
         let gatherSchema = try Schema(gatherColumns.map { name in
             Field(name, snapshot.schema.field(named: name)?.type ?? .timestamp, nullable: true)
         })
@@ -66,18 +78,22 @@ struct ViewJoin {
         for (rank, positions) in positionsByRun.enumerated() where !positions.isEmpty {
             let location = runs[rank]
             let present = gatherColumns.filter { location.file.schema.index(of: $0) != nil }
-            let batch = try read(location, columns: present)
-            let piece = try batch.take(positions.map { Int(winners.rows[Int($0)]) })
+            // Read just the winning rows, in row order (packed row << 32 | position sorts so).
+            let ordered = positions.map { UInt64(UInt32(bitPattern: winners.rows[Int($0)])) << 32 | UInt64(UInt32(bitPattern: $0)) }.sorted()
+            let piece = try read(location, columns: present, rows: ordered.map { Int($0 >> 32) })
+            lap("read features")
             pieces.append(try Self.conform(piece, to: gatherSchema))
-            for (k, p) in positions.enumerated() { target[Int(spine.rows[Int(p)])] = offset + k }
+            for (k, packed) in ordered.enumerated() { target[Int(spine.rows[Int(packed & 0xFFFF_FFFF)])] = offset + k }
             offset += positions.count
         }
         let gathered = pieces.isEmpty ? RecordBatch.empty(gatherSchema)
             : pieces.count == 1 ? pieces[0] : try RecordBatch.concatenate(pieces)
-        output.features = try request.features.indices.map { try gathered.columns[$0].take(target, nullFor: -1) }
-        output.eventTimes = try gathered.columns[request.features.count].take(target, nullFor: -1)
+        let placed = try gathered.take(target, nullFor: -1)
+        output.features = Array(placed.columns[0 ..< request.features.count])
+        output.eventTimes = placed.columns[request.features.count]
         output.matched = offset
         output.leakage = check(gathered, target: target)
+        lap("assemble")
         return output
     }
 
@@ -118,8 +134,9 @@ struct ViewJoin {
         return runs
     }
 
-    private func read(_ location: RunLocation, columns: [String]) throws -> RecordBatch {
+    private func read(_ location: RunLocation, columns: [String], rows: [Int]? = nil) throws -> RecordBatch {
         do {
+            if let rows { return try location.file.readRowGroup(location.rowGroup, columns: columns, rows: rows) }
             return try location.file.readRowGroup(location.rowGroup, columns: columns)
         } catch {
             throw DatabaseError(.io, "cannot read row group \(location.rowGroup) of view '\(request.view.name)'",
@@ -149,7 +166,7 @@ struct ViewJoin {
         var result = LeakageCheck()
         let view = request.view
         let events = gathered.columns[request.features.count]
-        let created = view.createdTimestampColumn.map { _ in gathered.columns[request.features.count + 1] }
+        let created = availableAt && view.createdTimestampColumn != nil ? gathered.columns[request.features.count + 1] : nil
         guard let eventValues = events.int64Values else { return result }
         let createdValues = created?.int64Values
         for (row, g) in target.enumerated() where g >= 0 {
@@ -177,4 +194,9 @@ func windowStart(_ ts: Int64, ttl: Int64?) -> Int64 {
     guard let ttl else { return .min }
     let (start, overflow) = ts.subtractingReportingOverflow(ttl)
     return overflow ? .min : start
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }

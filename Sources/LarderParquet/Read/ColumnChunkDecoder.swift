@@ -26,17 +26,43 @@ struct ColumnChunkDecoder {
     private var levelsDecoded = 0
     private var scratch: [UInt8] = []
     private var indices: [UInt32] = []
+    /// Flat columns read with a row selection: the rows wanted (non-decreasing), the next one
+    /// to produce, rows of the chunk passed so far, and the selected rows' validity and
+    /// non-null values. Pages holding no selected row are skipped undecompressed.
+    private var selection: [Int]?
+    private var cursor = 0
+    private var rowsDone = 0
+    private var selectedValidity = Bitmap(count: 0, value: false)
+    private var selectedSawNull = false
+    private var selected = DenseValues()
 
     /// - Parameter declaredValues: the chunk's value count from its metadata; used only as a
     ///   capacity hint for list columns, capped, so a wrong header cannot force an allocation.
+    /// - Parameter selection: flat columns only: decode just these rows (non-decreasing, each
+    ///   in `0 ..< rowCount`), in that order.
     init(leaf: LeafColumn, codec: Codec, rowCount: Int, options: ParquetReadOptions,
-         decompressor: PageDecompressor, declaredValues: Int = 0) throws {
+         decompressor: PageDecompressor, declaredValues: Int = 0, selection: [Int]? = nil) throws {
+        if let selection {
+            guard !leaf.isVector else { throw ParquetError(.invalidArgument, "a row selection cannot be applied to a list column") }
+            var previous = 0
+            for r in selection {
+                guard r >= previous, r < rowCount else {
+                    throw ParquetError(.invalidArgument, "row selection must be non-decreasing rows of 0..<\(rowCount); got \(r) after \(previous)")
+                }
+                previous = r
+            }
+            self.selection = selection
+        }
         self.leaf = leaf
         self.kind = try PhysicalKind(leaf.physicalType)
         self.codec = codec
         self.rowCount = rowCount
         self.options = options
         self.decompressor = decompressor
+        if let selection {
+            selectedValidity.reserveCapacity(selection.count)
+            return
+        }
         validity.reserveCapacity(rowCount)
         // A flat chunk holds at most one value per row: size the buffers once, so pages append
         // without reallocating (a chunk of 1M int64 values would otherwise be copied ~20 times).
@@ -78,10 +104,14 @@ struct ColumnChunkDecoder {
                 try readDictionary(body, uncompressedSize: uncompressedSize, count: Int(dh.numValues))
             case .dataPage:
                 guard let dh = header.dataPageHeader else { throw ParquetError(.corrupt, "data page without its header") }
-                try withDecompressed(body, uncompressedSize: uncompressedSize) { try $0.readDataPageV1($1, header: dh) }
+                try selectingRows(pageRows: Int(dh.numValues)) {
+                    try $0.withDecompressed(body, uncompressedSize: uncompressedSize) { try $0.readDataPageV1($1, header: dh) }
+                }
             case .dataPageV2:
                 guard let dh = header.dataPageHeaderV2 else { throw ParquetError(.corrupt, "data page v2 without its header") }
-                try readDataPageV2(body, uncompressedSize: uncompressedSize, header: dh)
+                try selectingRows(pageRows: Int(dh.numValues)) {
+                    try $0.readDataPageV2(body, uncompressedSize: uncompressedSize, header: dh)
+                }
             default:
                 break // index pages and unknown page types carry no values
             }
@@ -91,7 +121,71 @@ struct ColumnChunkDecoder {
     }
 
     private var isComplete: Bool {
-        leaf.isVector ? false : validity.count >= rowCount
+        if let selection { return cursor >= selection.count }
+        return leaf.isVector ? false : validity.count >= rowCount
+    }
+
+    /// Runs `decodePage` for a data page of `pageRows` rows. With a row selection, the page is
+    /// skipped when it holds no selected row, and otherwise decoded on its own (dictionary
+    /// pages to indices only) and just its selected rows kept.
+    private mutating func selectingRows(pageRows: Int, _ decodePage: (inout Self) throws -> Void) throws {
+        guard let selection else { return try decodePage(&self) }
+        guard pageRows >= 0, pageRows <= rowCount - rowsDone else {
+            throw ParquetError(.corrupt, "page declares \(pageRows) values but at most \(rowCount - rowsDone) can remain in its row group")
+        }
+        let pageStart = rowsDone, pageEnd = rowsDone + pageRows
+        rowsDone = pageEnd
+        guard cursor < selection.count, selection[cursor] < pageEnd else { return }
+        var pageValidity = Bitmap(count: 0, value: false)
+        var pageValues = DenseValues()
+        pageValues.keepIndices = true
+        let sawNullBefore = sawNull
+        swap(&validity, &pageValidity)
+        swap(&dense, &pageValues)
+        sawNull = false
+        let decoded = Result { try decodePage(&self) }
+        let pageNulls = sawNull
+        swap(&validity, &pageValidity)
+        swap(&dense, &pageValues)
+        sawNull = sawNullBefore
+        try decoded.get()
+        guard pageValidity.count == pageRows else {
+            throw ParquetError(.corrupt, "page holds \(pageValidity.count) levels for \(pageRows) rows")
+        }
+        // Indices of the selected non-null rows among the page's values (or its dictionary's).
+        var picks: [UInt32] = []
+        var valueIndex = 0, scanned = 0
+        let fromDictionary = pageValues.dictionaryIndexed
+        while cursor < selection.count && selection[cursor] < pageEnd {
+            let r = selection[cursor] - pageStart
+            cursor += 1
+            if pageNulls {
+                while scanned < r {
+                    if pageValidity[scanned] { valueIndex += 1 }
+                    scanned += 1
+                }
+                guard pageValidity[r] else {
+                    selectedValidity.append(false)
+                    selectedSawNull = true
+                    continue
+                }
+            } else {
+                valueIndex = r
+            }
+            selectedValidity.append(true)
+            if fromDictionary {
+                guard valueIndex < pageValues.indices.count else { throw ParquetError(.corrupt, "page holds fewer values than its levels say") }
+                picks.append(pageValues.indices[valueIndex])
+            } else {
+                picks.append(UInt32(truncatingIfNeeded: valueIndex))
+            }
+        }
+        if fromDictionary {
+            guard let dictionary else { throw ParquetError(.corrupt, "dictionary-encoded page without a dictionary page") }
+            try picks.withUnsafeBufferPointer { try selected.appendGathered(from: dictionary, kind: kind, indices: $0) }
+        } else {
+            try picks.withUnsafeBufferPointer { try selected.appendGathered(from: pageValues, kind: kind, indices: $0) }
+        }
     }
 
     /// Decompresses a page body into the reused scratch buffer and calls `body` with it;
@@ -264,6 +358,12 @@ struct ColumnChunkDecoder {
                 try RLEHybridDecoder.decode(UnsafeRawBufferPointer(rebasing: src[1...]), bitWidth: Int(width),
                                             count: count, into: buf)
             }
+            if out.keepIndices {
+                // A selective read gathers only the rows it wants, later.
+                out.indices.append(contentsOf: idx)
+                out.dictionaryIndexed = true
+                return
+            }
             try idx.withUnsafeBufferPointer { try out.appendGathered(from: dictionary, kind: kind, indices: $0) }
         case .rle where kind == .bool:
             // RLE booleans carry a 4-byte length prefix, like v1 levels.
@@ -302,6 +402,13 @@ struct ColumnChunkDecoder {
             throw ParquetError(.unsupported, leaf.unsupportedReason ?? "unsupported column")
         }
         if leaf.isVector { return try finishVector(field) }
+        if let selection {
+            guard cursor == selection.count else {
+                throw ParquetError(.corrupt, "column chunk ends before row \(selection[cursor]) of its \(rowCount)")
+            }
+            return try selected.column(type: field.type, kind: kind, conversion: leaf.conversion,
+                                       validity: selectedSawNull ? selectedValidity : nil, rowCount: selection.count)
+        }
         guard validity.count == rowCount else {
             throw ParquetError(.corrupt, "column chunk holds \(validity.count) values for \(rowCount) rows")
         }

@@ -10,6 +10,10 @@ struct DenseValues {
     var bool: [Bool] = []
     var offsets: [Int] = [0]
     var data: [UInt8] = []
+    /// Selective reads: dictionary pages keep their indices here instead of gathering.
+    var keepIndices = false
+    var indices: [UInt32] = []
+    var dictionaryIndexed = false
 
     /// The number of values held in the buffer of `kind`.
     func count(_ kind: PhysicalKind) -> Int {

@@ -96,6 +96,41 @@ public final class ParquetFile: Sendable {
         try readBatches(columns: columns, rowGroups: [index])[0]
     }
 
+    /// Reads just rows `rows` (non-decreasing; repeats allowed) of row group `index`, in that
+    /// order: `readRowGroup(index, columns:).take(rows)` without decoding the rest. Pages that
+    /// hold none of the rows are not decompressed, and dictionary-encoded values are looked up
+    /// only for the rows wanted.
+    /// - Throws: `.invalidArgument` for an unknown column or row group, or rows that are out of
+    ///   range or decreasing.
+    public func readRowGroup(_ index: Int, columns: [String]? = nil, rows: [Int]) throws -> RecordBatch {
+        let projected = try projectedSchema(columns)
+        guard (0 ..< rowGroupCount).contains(index) else {
+            throw ParquetError(.invalidArgument, "row group \(index) does not exist; the file has \(rowGroupCount)", path: path)
+        }
+        let leafIndices = try projected.fields.map { f in
+            guard let i = leaves.firstIndex(where: { $0.name == f.name && $0.field != nil }) else {
+                throw ParquetError(.invalidArgument, "no readable column", path: path, column: f.name)
+            }
+            return i
+        }
+        let results = UnsafeResultSlots<Column>(count: leafIndices.count)
+        let work: @Sendable (Int) -> Void = { [self] c in
+            let leaf = leafIndices[c]
+            results.set(c, Result {
+                if self.leaves[leaf].isVector {
+                    return try self.decodeChunk(rowGroup: index, leaf: leaf, decompressor: PageDecompressor()).take(rows)
+                }
+                return try self.decodeChunk(rowGroup: index, leaf: leaf, decompressor: PageDecompressor(), selection: rows)
+            })
+        }
+        if options.threads > 1 && leafIndices.count > 1 {
+            DispatchQueue.concurrentPerform(iterations: leafIndices.count, execute: work)
+        } else {
+            for c in leafIndices.indices { work(c) }
+        }
+        return try RecordBatch(schema: projected, columns: try results.values())
+    }
+
     /// Reads each row group (default: all) into its own batch, decoding column chunks in parallel.
     public func readBatches(columns: [String]? = nil, rowGroups: [Int]? = nil) throws -> [RecordBatch] {
         let projected = try projectedSchema(columns)
@@ -148,7 +183,7 @@ public final class ParquetFile: Sendable {
     }
 
     /// Decodes the chunk of leaf `leaf` in row group `rowGroup`.
-    func decodeChunk(rowGroup: Int, leaf index: Int, decompressor: PageDecompressor) throws -> Column {
+    func decodeChunk(rowGroup: Int, leaf index: Int, decompressor: PageDecompressor, selection: [Int]? = nil) throws -> Column {
         let leaf = leaves[index]
         do {
             let group = metadata.rowGroups[rowGroup]
@@ -160,7 +195,7 @@ public final class ParquetFile: Sendable {
             }
             var decoder = try ColumnChunkDecoder(leaf: leaf, codec: codec, rowCount: Int(group.numRows),
                                                  options: options, decompressor: decompressor,
-                                                 declaredValues: Int(clamping: meta.numValues))
+                                                 declaredValues: Int(clamping: meta.numValues), selection: selection)
             if group.numRows == 0 { return try decoder.decode(UnsafeRawBufferPointer(start: nil, count: 0)) }
             let range = try Self.chunkRange(meta, fileSize: file.count)
             return try file.withBytes(range) { try decoder.decode($0) }
