@@ -23,8 +23,10 @@ public struct Snapshot: Sendable {
         /// Path relative to the table root.
         public var path: String
         public var size: Int64
-        /// The version whose commit added the file (later commits win point-in-time ties).
+        /// The version whose commit added the file.
         public var addedVersion: Int64
+        /// Where the file's rows stand in commit order (later rows win point-in-time ties).
+        public var commitOrder: CommitOrder
         /// The `stats` JSON of the file's `add` action.
         let stats: String?
         let schema: Schema
@@ -48,7 +50,9 @@ public struct Snapshot: Sendable {
         self.configuration = state.metadata?.configuration ?? [:]
         self.files = state.files.values
             .sorted { ($0.version, $0.add.path) < ($1.version, $1.add.path) }
-            .map { DataFile(path: $0.add.path, size: $0.add.size, addedVersion: $0.version, stats: $0.add.stats, schema: schema) }
+            .map { DataFile(path: $0.add.path, size: $0.add.size, addedVersion: $0.version,
+                            commitOrder: CommitOrder(tags: $0.add.tags, addedVersion: $0.version),
+                            stats: $0.add.stats, schema: schema) }
     }
 
     /// The columns the table's files are sorted by (entity keys, event time, created time),

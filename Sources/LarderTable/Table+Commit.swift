@@ -164,9 +164,11 @@ extension Table {
                        dataChange: dataChange, stats: stats.encoded(schema: schema))
     }
 
-    /// Writes `batch` as files of at most `maxFileRows` rows, sorted by the table's sort
-    /// columns when it has them.
-    func writeDataFiles(_ batch: RecordBatch, snapshot: Snapshot, options: CommitOptions, dataChange: Bool) throws -> [AddFile] {
+    /// Writes `batch` as files of at most `maxFileRows` rows, sorted (stably) by the table's
+    /// sort columns when it has them. Each file is tagged with its ``CommitOrder``: its part
+    /// number, and `versions` when the rows come from earlier commits (compaction).
+    func writeDataFiles(_ batch: RecordBatch, snapshot: Snapshot, options: CommitOptions, dataChange: Bool,
+                        versions: ClosedRange<Int64>? = nil) throws -> [AddFile] {
         var sorted = batch
         let keys = snapshot.sortColumns
         if !keys.isEmpty && batch.rowCount > 1 {
@@ -178,7 +180,10 @@ extension Table {
         let step = max(1, options.maxFileRows)
         repeat {
             let end = min(sorted.rowCount, start + step)
-            adds.append(try writeDataFile(sorted, rows: start ..< end, schema: snapshot.schema, options: options, dataChange: dataChange))
+            var add = try writeDataFile(sorted, rows: start ..< end, schema: snapshot.schema, options: options, dataChange: dataChange)
+            let order = CommitOrder(firstVersion: versions?.lowerBound ?? 0, lastVersion: versions?.upperBound ?? 0, part: adds.count)
+            add.tags = order.tags(ownCommit: versions == nil)
+            adds.append(add)
             start = end
         } while start < sorted.rowCount
         return adds

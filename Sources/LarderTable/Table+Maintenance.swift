@@ -5,24 +5,42 @@ extension Table {
     /// Rewrites small files into larger ones sorted by the table's sort columns, as one
     /// `dataChange=false` commit (readers see the same rows before and after).
     /// - Parameter targetFileRows: rows per output file; files with fewer than half of it are
-    ///   compacted. Nothing is committed when fewer than two files qualify.
+    ///   compacted, together with any file whose commits lie between theirs (see
+    ///   ``CommitOrder``). Nothing is committed when fewer than two files qualify.
     /// - Throws: `.conflict` when a concurrent commit removed one of the files.
     @discardableResult
     public func compact(targetFileRows: Int = 4 << 20, options: CommitOptions = .init()) throws -> CommitResult {
         let state = try latestState()
         let snapshot = try makeSnapshot(state)
-        let small = snapshot.files.filter { ($0.rowCount ?? 0) < max(1, targetFileRows / 2) }
-        guard small.count >= 2 else { return CommitResult() }
+        var chosen = snapshot.files.filter { ($0.rowCount ?? 0) < max(1, targetFileRows / 2) }
+        guard chosen.count >= 2 else { return CommitResult() }
+        // Take every file whose commits fall inside the range being merged, so live files'
+        // commit ranges stay disjoint and ties keep resolving to the later commit.
+        var range = chosen.map(\.commitOrder).reduce(into: chosen[0].commitOrder) {
+            $0.firstVersion = min($0.firstVersion, $1.firstVersion)
+            $0.lastVersion = max($0.lastVersion, $1.lastVersion)
+        }
+        while true {
+            let inside = snapshot.files.filter { $0.commitOrder.overlaps(range) }
+            let first = inside.map(\.commitOrder.firstVersion).min() ?? range.firstVersion
+            let last = inside.map(\.commitOrder.lastVersion).max() ?? range.lastVersion
+            chosen = inside
+            if first == range.firstVersion && last == range.lastVersion { break }
+            range.firstVersion = first
+            range.lastVersion = last
+        }
+        chosen.sort { ($0.commitOrder, $0.path) < ($1.commitOrder, $1.path) }
         var pending = PendingCommit(operation: "OPTIMIZE", rule: .removedFilesStillLive, readState: state)
         do {
-            let batches = try small.map { try ParquetFile(path: snapshot.absolutePath(of: $0)).read().conforming(to: snapshot.schema) }
+            let batches = try chosen.map { try ParquetFile(path: snapshot.absolutePath(of: $0)).read().conforming(to: snapshot.schema) }
             let merged = try RecordBatch.concatenate(batches)
             var fileOptions = options
             fileOptions.maxFileRows = targetFileRows
-            pending.adds = try writeDataFiles(merged, snapshot: snapshot, options: fileOptions, dataChange: false)
-            pending.removes = small.map { RemoveFile(path: $0.path, deletionTimestamp: nil, dataChange: false, size: $0.size) }
+            pending.adds = try writeDataFiles(merged, snapshot: snapshot, options: fileOptions, dataChange: false,
+                                              versions: range.firstVersion ... range.lastVersion)
+            pending.removes = chosen.map { RemoveFile(path: $0.path, deletionTimestamp: nil, dataChange: false, size: $0.size) }
             pending.parameters = ["targetFileRows": "\(targetFileRows)", "sortColumns": snapshot.sortColumns.joined(separator: ",")]
-            pending.metrics = ["numRemovedFiles": Int64(small.count), "numAddedFiles": Int64(pending.adds.count),
+            pending.metrics = ["numRemovedFiles": Int64(chosen.count), "numAddedFiles": Int64(pending.adds.count),
                                "numRows": Int64(merged.rowCount)]
             var result = try commit(pending, options: options)
             result.rowsAdded = 0

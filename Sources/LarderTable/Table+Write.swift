@@ -95,7 +95,10 @@ extension Table {
                 pending.removes.append(RemoveFile(path: file.path, deletionTimestamp: nil, dataChange: true, size: file.size))
                 if hits < batch.rowCount {
                     let kept = try batch.filter(~mask)
-                    pending.adds.append(try writeDataFile(kept, schema: snapshot.schema, options: options, dataChange: true))
+                    // The surviving rows keep their place in commit order.
+                    var add = try writeDataFile(kept, schema: snapshot.schema, options: options, dataChange: true)
+                    add.tags = file.commitOrder.tags(ownCommit: false)
+                    pending.adds.append(add)
                 }
             }
         } catch {

@@ -112,7 +112,8 @@ struct ViewJoin {
             return true
         }
         var runs: [RunLocation] = []
-        for file in request.snapshot.files {
+        // Rank order is commit order, so ties go to the later commit (see CommitOrder).
+        for file in request.snapshot.files.sorted(by: { ($0.commitOrder, $0.path) < ($1.commitOrder, $1.path) }) {
             if let stats = file.statistics, !mayMatch(stats.columns[firstKey], stats.columns[view.timestampField]) {
                 output.filesSkipped += 1
                 continue

@@ -49,6 +49,9 @@ public struct AddFile: Hashable, Sendable, Codable {
     /// The stats JSON string (numRecords, minValues, maxValues, nullCount), if recorded.
     public var stats: String?
     var partitionValues: [String: String?] = [:]
+    /// The add action's `tags`. Larder records where a file's rows stand in commit order
+    /// (``CommitOrder``) here.
+    public var tags: [String: String]? = nil
 }
 
 /// `remove`: a data file that stops being part of the table.
@@ -125,7 +128,8 @@ extension DeltaAction {
             return .add(AddFile(path: try unescape(try string("path")), size: int("size") ?? 0,
                                 modificationTime: int("modificationTime") ?? 0,
                                 dataChange: body["dataChange"] as? Bool ?? true, stats: body["stats"] as? String,
-                                partitionValues: (body["partitionValues"] as? [String: Any] ?? [:]).mapValues { $0 as? String }))
+                                partitionValues: (body["partitionValues"] as? [String: Any] ?? [:]).mapValues { $0 as? String },
+                                tags: (body["tags"] as? [String: Any])?.compactMapValues { $0 as? String }))
         case "remove":
             return .remove(RemoveFile(path: try unescape(try string("path")), deletionTimestamp: int("deletionTimestamp"),
                                       dataChange: body["dataChange"] as? Bool ?? true, size: int("size")))
@@ -172,6 +176,7 @@ extension DeltaAction {
                 "modificationTime": a.modificationTime, "dataChange": a.dataChange,
             ]
             if let s = a.stats { body["stats"] = s }
+            if let t = a.tags, !t.isEmpty { body["tags"] = t }
             object = ["add": body]
         case .remove(let r):
             var body: [String: Any] = ["path": escape(r.path), "dataChange": r.dataChange, "extendedFileMetadata": true,
