@@ -123,61 +123,62 @@ struct BatchSource {
         return (key, lengths)
     }
 
-    /// Writes rows `rows` (source row numbers, increasing) as consecutive output rows from
-    /// `firstRow`, copying variable data to the heap at `cursor`'s offsets.
-    func writeRows(_ rows: [Int32], firstRow: Int, layout: RowLayout, output: inout OutputCursor) {
+    /// Writes rows `rows` (source row numbers, increasing) to their table entries,
+    /// `destinations[r]` for row `r` (hashes are already in place), copying variable data to
+    /// the heap at `output`'s cursors. Works a tile of rows at a time, column by column, so
+    /// the tile's entries stay in cache while every column is written.
+    func writeRows(_ rows: [Int32], destinations: UnsafeBufferPointer<UInt32>, layout: RowLayout,
+                   output: inout OutputCursor) {
         let tile = 2048
         var start = 0
         while start < rows.count {
             let end = min(start + tile, rows.count)
-            writeTile(rows[start ..< end], firstRow: firstRow + start, layout: layout, output: &output)
+            writeTile(rows[start ..< end], Entries(table: output.table, stride: layout.stride, destinations: destinations),
+                      layout: layout, output: &output)
             start = end
         }
     }
 
-    private func writeTile(_ rows: ArraySlice<Int32>, firstRow: Int, layout: RowLayout, output: inout OutputCursor) {
-        let stride = layout.stride
-        let base = output.rows + firstRow * stride
-        // Timestamps and flags.
-        var k = 0
+    /// Where source row `r`'s entry is.
+    struct Entries {
+        let table: UnsafeMutableRawPointer
+        let stride: Int
+        let destinations: UnsafeBufferPointer<UInt32>
+
+        @inline(__always)
+        subscript(row: Int32) -> UnsafeMutableRawPointer { table + Int(destinations[Int(row)]) &* stride }
+    }
+
+    private func writeTile(_ rows: ArraySlice<Int32>, _ entries: Entries, layout: RowLayout, output: inout OutputCursor) {
         for r in rows {
-            let row = base + k * stride
+            let row = entries[r]
             let (event, created) = timestamps(Int(r))
             row.store(event, at: RowLayout.eventOffset)
             row.store(created, at: RowLayout.createdOffset)
             if isDeletion { row.store(RowLayout.tombstoneFlag, at: RowLayout.flagsOffset) }
-            k += 1
         }
-        writeKeys(rows, base: base, layout: layout, output: &output)
+        writeKeys(rows, entries, layout: layout, output: &output)
         for (c, column) in values.enumerated() {
-            let offset = layout.slots[c].offset
-            // Validity bit.
             let byte = RowLayout.validityOffset + (c >> 3)
             let mask = UInt8(1) << UInt8(c & 7)
-            k = 0
-            for r in rows {
-                if column.isValid(Int(r)) {
-                    let row = base + k * stride
-                    row.storeBytes(of: row.load(fromByteOffset: byte, as: UInt8.self) | mask, toByteOffset: byte, as: UInt8.self)
-                }
-                k += 1
+            for r in rows where column.isValid(Int(r)) {
+                let row = entries[r]
+                row.storeBytes(of: row.load(fromByteOffset: byte, as: UInt8.self) | mask, toByteOffset: byte, as: UInt8.self)
             }
-            writeValues(column, rows, base: base, stride: stride, offset: offset, column: c, output: &output)
+            writeValues(column, rows, entries, offset: layout.slots[c].offset, column: c, output: &output)
         }
     }
 
-    private func writeKeys(_ rows: ArraySlice<Int32>, base: UnsafeMutableRawPointer, layout: RowLayout, output: inout OutputCursor) {
-        let stride = layout.stride
+    private func writeKeys(_ rows: ArraySlice<Int32>, _ entries: Entries, layout: RowLayout, output: inout OutputCursor) {
         if layout.fixedKeyWidth != nil {
             var fieldOffset = layout.keyOffset
             for part in keys.parts {
-                var k = 0
                 switch part {
                 case .int64(let v):
-                    for r in rows { (base + k * stride).store(v[Int(r)], at: fieldOffset); k += 1 }
+                    for r in rows { entries[r].store(v[Int(r)], at: fieldOffset) }
                     fieldOffset += 8
                 case .int32(let v):
-                    for r in rows { (base + k * stride).store(v[Int(r)], at: fieldOffset); k += 1 }
+                    for r in rows { entries[r].store(v[Int(r)], at: fieldOffset) }
                     fieldOffset += 4
                 case .bytes:
                     break  // a fixed-width key has no string part
@@ -186,53 +187,42 @@ struct BatchSource {
             return
         }
         var buffer: [UInt8] = []
-        var k = 0
         for r in rows {
             keys.encode(Int(r), into: &buffer)
             let offset = output.appendKey(buffer)
-            (base + k * stride).store(UInt64(offset), at: layout.keyOffset)
-            (base + k * stride).store(UInt32(buffer.count), at: layout.keyOffset + 8)
-            k += 1
+            entries[r].store(UInt64(offset), at: layout.keyOffset)
+            entries[r].store(UInt32(buffer.count), at: layout.keyOffset + 8)
         }
     }
 
-    private func writeValues(_ column: Column, _ rows: ArraySlice<Int32>, base: UnsafeMutableRawPointer,
-                             stride: Int, offset: Int, column c: Int, output: inout OutputCursor) {
-        var k = 0
+    private func writeValues(_ column: Column, _ rows: ArraySlice<Int32>, _ entries: Entries,
+                             offset: Int, column c: Int, output: inout OutputCursor) {
         switch column.storage {
         case .int32(let v):
-            v.withUnsafeBufferPointer { p in for r in rows { (base + k * stride).store(p[Int(r)], at: offset); k += 1 } }
+            v.withUnsafeBufferPointer { p in for r in rows { entries[r].store(p[Int(r)], at: offset) } }
         case .int64(let v):
-            v.withUnsafeBufferPointer { p in for r in rows { (base + k * stride).store(p[Int(r)], at: offset); k += 1 } }
+            v.withUnsafeBufferPointer { p in for r in rows { entries[r].store(p[Int(r)], at: offset) } }
         case .float32(let v):
-            v.withUnsafeBufferPointer { p in for r in rows { (base + k * stride).store(p[Int(r)].bitPattern, at: offset); k += 1 } }
+            v.withUnsafeBufferPointer { p in for r in rows { entries[r].store(p[Int(r)].bitPattern, at: offset) } }
         case .float64(let v):
-            v.withUnsafeBufferPointer { p in for r in rows { (base + k * stride).store(p[Int(r)].bitPattern, at: offset); k += 1 } }
+            v.withUnsafeBufferPointer { p in for r in rows { entries[r].store(p[Int(r)].bitPattern, at: offset) } }
         case .bool(let v):
-            v.withUnsafeBufferPointer { p in for r in rows { (base + k * stride).store(UInt8(p[Int(r)] ? 1 : 0), at: offset); k += 1 } }
+            v.withUnsafeBufferPointer { p in for r in rows { entries[r].store(UInt8(p[Int(r)] ? 1 : 0), at: offset) } }
         case .bytes(let offsets, let data):
             data.withUnsafeBytes { d in
-                for r in rows {
-                    let row = Int(r)
-                    if column.isValid(row) {
-                        let start = offsets[row], length = offsets[row + 1] - start
-                        let at = output.append(UnsafeRawBufferPointer(rebasing: d[start ..< start + length]), column: c)
-                        (base + k * stride).store(UInt64(at), at: offset)
-                        (base + k * stride).store(UInt32(length), at: offset + 8)
-                    }
-                    k += 1
+                for r in rows where column.isValid(Int(r)) {
+                    let start = offsets[Int(r)], length = offsets[Int(r) + 1] - start
+                    let at = output.append(UnsafeRawBufferPointer(rebasing: d[start ..< start + length]), column: c)
+                    entries[r].store(UInt64(at), at: offset)
+                    entries[r].store(UInt32(length), at: offset + 8)
                 }
             }
         case .vector(let dimension, let values):
             values.withUnsafeBytes { d in
                 let width = dimension * 4
-                for r in rows {
-                    let row = Int(r)
-                    if column.isValid(row) {
-                        let at = output.append(UnsafeRawBufferPointer(rebasing: d[row * width ..< (row + 1) * width]), column: c)
-                        (base + k * stride).store(UInt64(at), at: offset)
-                    }
-                    k += 1
+                for r in rows where column.isValid(Int(r)) {
+                    let at = output.append(UnsafeRawBufferPointer(rebasing: d[Int(r) * width ..< (Int(r) + 1) * width]), column: c)
+                    entries[r].store(UInt64(at), at: offset)
                 }
             }
         }

@@ -18,30 +18,31 @@ struct FileHeader: Sendable, Equatable {
     static let size = 256
     /// "LRDONLIN" read as a little-endian UInt64.
     static let magic: UInt64 = 0x4E49_4C4E_4F44_524C
-    /// Sections start at multiples of this (a cache line), so slots never straddle lines.
+    /// Sections start at multiples of this (a cache line).
     static let sectionAlignment = 64
     static let checksumOffset = 248
 
     var formatVersion: UInt32 = LarderOnline.formatVersion
     var kind: Kind
+    /// The width of one table entry (hash + row).
     var rowStride: UInt32
     var schemaHash: UInt64
     var tableVersion: Int64
     var generation: UInt64
+    /// The number of occupied entries (tombstones included).
     var rowCount: UInt64
     var tombstoneCount: UInt64
     /// The number of home positions the key hash maps onto.
     var capacity: UInt64
-    /// The number of 16-byte slots (capacity + overflow + one empty sentinel).
+    /// The number of entries in the table (capacity + overflow + one empty end marker).
     var slotCount: UInt64
     var fileSize: UInt64
     var schema = Section()
-    var slots = Section()
-    var rows = Section()
+    var table = Section()
     var heap = Section()
 
     var sections: [(name: String, section: Section)] {
-        [("schema", schema), ("slots", slots), ("rows", rows), ("heap", heap)]
+        [("schema", schema), ("table", table), ("heap", heap)]
     }
 
     /// Writes the header, with its checksum, into the first 256 bytes at `out`.
@@ -95,7 +96,7 @@ struct FileHeader: Sendable, Equatable {
             formatVersion: version, kind: kind, rowStride: p.uint32(at: 20), schemaHash: p.uint64(at: 24),
             tableVersion: p.int64(at: 32), generation: p.uint64(at: 40), rowCount: p.uint64(at: 48),
             tombstoneCount: p.uint64(at: 56), capacity: p.uint64(at: 64), slotCount: p.uint64(at: 72),
-            fileSize: p.uint64(at: 80), schema: section(0), slots: section(1), rows: section(2), heap: section(3))
+            fileSize: p.uint64(at: 80), schema: section(0), table: section(1), heap: section(2))
         guard header.fileSize == UInt64(bytes.count) else {
             throw OnlineStoreError.corrupt("the header records \(header.fileSize) bytes but the file has \(bytes.count)", path: path)
         }
@@ -104,11 +105,10 @@ struct FileHeader: Sendable, Equatable {
                 throw OnlineStoreError.corrupt("the \(name) section lies outside the file", path: path)
             }
         }
-        let (slotBytes, slotOverflow) = header.slotCount.multipliedReportingOverflow(by: 16)
-        let (rowBytes, rowOverflow) = header.rowCount.multipliedReportingOverflow(by: UInt64(header.rowStride))
-        guard !slotOverflow, !rowOverflow, header.slots.length == slotBytes, header.rows.length == rowBytes,
-              header.slotCount > header.capacity, header.capacity > 0 else {
-            throw OnlineStoreError.corrupt("the slot or row section does not match the recorded counts", path: path)
+        let (tableBytes, overflow) = header.slotCount.multipliedReportingOverflow(by: UInt64(header.rowStride))
+        guard !overflow, header.table.length == tableBytes, header.slotCount > header.capacity, header.capacity > 0,
+              header.rowCount < header.slotCount, header.rowStride >= 32, header.rowStride % 8 == 0 else {
+            throw OnlineStoreError.corrupt("the table section does not match the recorded counts", path: path)
         }
         return header
     }

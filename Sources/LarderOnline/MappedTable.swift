@@ -18,8 +18,8 @@ final class MappedTable: @unchecked Sendable {
     /// The base of the mapping (nil only for an impossible empty file).
     private let base: UnsafeMutableRawPointer
     private let size: Int
-    let slots: UnsafeRawPointer
-    let rows: UnsafeRawPointer
+    /// The table: `slotCount` entries of `stride` bytes, each a hash and a row.
+    let table: UnsafeRawPointer
     let heap: UnsafeRawPointer
     let slotCount: Int
     let rowCount: Int
@@ -74,8 +74,7 @@ final class MappedTable: @unchecked Sendable {
             throw error
         }
         layout = RowLayout(schema: schema)
-        slots = raw + Int(header.slots.offset)
-        rows = raw + Int(header.rows.offset)
+        table = raw + Int(header.table.offset)
         heap = raw + Int(header.heap.offset)
         slotCount = Int(header.slotCount)
         rowCount = Int(header.rowCount)
@@ -98,7 +97,8 @@ final class MappedTable: @unchecked Sendable {
         munmap(base, size)
     }
 
-    /// Checks every section's checksum and that every slot names an existing row.
+    /// Checks every section's checksum, that entries are in hash order and that their count
+    /// matches the header.
     /// - Throws: ``OnlineStoreError`` `.corrupt` naming the file and the section.
     func verifySections() throws {
         let raw = UnsafeRawPointer(base)
@@ -109,16 +109,18 @@ final class MappedTable: @unchecked Sendable {
             }
         }
         var previous: UInt64 = 0
+        var occupied = 0
         for i in 0 ..< slotCount {
-            let hash = slots.uint64(at: i &* 16)
+            let hash = entry(i).uint64(at: RowLayout.hashOffset)
             guard hash != 0 else { continue }
-            guard hash >= previous, slots.uint64(at: i &* 16 &+ 8) < UInt64(rowCount) else {
-                throw OnlineStoreError.corrupt("slot \(i) is out of order or names a row past the end", path: path)
+            guard hash >= previous else {
+                throw OnlineStoreError.corrupt("table entry \(i) is out of hash order", path: path)
             }
             previous = hash
+            occupied += 1
         }
-        guard slots.uint64(at: (slotCount - 1) &* 16) == 0 else {
-            throw OnlineStoreError.corrupt("the slot table lacks its empty end marker", path: path)
+        guard occupied == rowCount, entry(slotCount - 1).uint64(at: RowLayout.hashOffset) == 0 else {
+            throw OnlineStoreError.corrupt("the table holds \(occupied) entries, the header says \(rowCount), or lacks its empty end marker", path: path)
         }
     }
 
@@ -131,23 +133,20 @@ final class MappedTable: @unchecked Sendable {
         Int(truncatingIfNeeded: hash.multipliedFullWidth(by: capacity).high)
     }
 
-    /// The row whose key hash is `hash` and for which `matches` holds, if any.
+    /// The entry whose key hash is `hash` and for which `matches` holds, if any.
     ///
-    /// Slots are sorted by hash with no wrap-around, so the scan stops at the first empty slot
-    /// or the first greater hash; a slot naming a row past the end (only a damaged file can)
-    /// is skipped, and the scan never passes the last slot.
+    /// Entries are sorted by hash with no wrap-around, so the scan starts at the hash's home
+    /// and stops at the first empty entry or the first greater hash; it never passes the last
+    /// entry, whatever a damaged file holds.
     @inline(__always)
     func findRow(hash: UInt64, _ matches: (UnsafeRawPointer) -> Bool) -> UnsafeRawPointer? {
         var i = Self.home(hash, capacity: capacity)
         while i < slotCount {
-            let slotHash = slots.uint64(at: i &* 16)
-            if slotHash == hash {
-                let row = slots.uint64(at: i &* 16 &+ 8)
-                if row < UInt64(rowCount) {
-                    let pointer = rows + Int(truncatingIfNeeded: row) &* stride
-                    if matches(pointer) { return pointer }
-                }
-            } else if slotHash == 0 || slotHash > hash {
+            let entry = table + i &* stride
+            let entryHash = entry.uint64(at: RowLayout.hashOffset)
+            if entryHash == hash {
+                if matches(entry) { return entry }
+            } else if entryHash == 0 || entryHash > hash {
                 return nil
             }
             i &+= 1
@@ -198,9 +197,9 @@ final class MappedTable: @unchecked Sendable {
         return UnsafeRawBufferPointer(start: heap + Int(offset), count: length)
     }
 
-    /// The row at `index` (0 ..< rowCount).
+    /// The entry at `position` (0 ..< slotCount).
     @inline(__always)
-    func row(_ index: Int) -> UnsafeRawPointer { rows + index &* stride }
+    func entry(_ position: Int) -> UnsafeRawPointer { table + position &* stride }
 
     @inline(__always)
     static func isTombstone(_ row: UnsafeRawPointer) -> Bool {

@@ -1,12 +1,14 @@
 import LarderColumnar
 
-/// Where each part of a fixed-width row lives (see docs/online-format.md, "Rows"):
+/// Where each part of a fixed-width table entry lives (see docs/online-format.md, "Entries").
+/// An entry is a hash-table slot and its row at once, so a lookup reads one place:
 ///
 /// ```
-/// 0   event_ts    Int64
-/// 8   created_ts  Int64
-/// 16  flags       UInt8   (bit 0: tombstone)
-/// 17  validity    ceil(values / 8) bytes, bit set = value present
+/// 0   hash        UInt64  (0: empty entry)
+/// 8   event_ts    Int64
+/// 16  created_ts  Int64
+/// 24  flags       UInt8   (bit 0: tombstone)
+/// 25  validity    ceil(values / 8) bytes, bit set = value present
 /// ..  key         fixed canonical bytes (all-integer keys) or a 12-byte heap reference
 /// ..  values      one fixed-width slot per value column
 /// ```
@@ -53,10 +55,11 @@ struct RowLayout: Sendable {
         var kind: Kind
     }
 
-    static let eventOffset = 0
-    static let createdOffset = 8
-    static let flagsOffset = 16
-    static let validityOffset = 17
+    static let hashOffset = 0
+    static let eventOffset = 8
+    static let createdOffset = 16
+    static let flagsOffset = 24
+    static let validityOffset = 25
     static let tombstoneFlag: UInt8 = 1
     /// The width of a heap reference (offset + length).
     static let referenceWidth = 12

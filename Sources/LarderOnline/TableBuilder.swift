@@ -7,8 +7,9 @@
 /// 3. walk runs of equal hashes and keep, per distinct key, the newest row by
 ///    (event_ts, created_ts), the later input winning ties; for an overlay, also drop rows
 ///    older than the row the current state holds for the key;
-/// 4. place the survivors in hash order: each at its home slot or just after the previous
-///    one (the sorted, wrap-free form of Robin Hood hashing), then copy rows in input order.
+/// 4. place the survivors in hash order: each at its home entry or just after the previous
+///    one (the sorted, wrap-free form of Robin Hood hashing), then copy rows, in input order,
+///    to their entries.
 struct TableBuilder {
     enum Source {
         case batch(BatchSource)
@@ -38,7 +39,7 @@ struct TableBuilder {
         func isTombstone(_ row: Int) -> Bool {
             switch self {
             case .batch(let b): b.isDeletion
-            case .table(let t): MappedTable.isTombstone(t.table.row(row))
+            case .table(let t): MappedTable.isTombstone(t.row(row))
             }
         }
     }
@@ -94,9 +95,8 @@ struct TableBuilder {
         keepNewest(items, starts: starts, alive: &alive)
         if let existing { dropOlderThan(existing, hashes: hashes, starts: starts, alive: &alive) }
 
-        // Surviving rows per source, and each entry's output row (input order).
+        // Surviving rows per source.
         var aliveRows: [[Int32]] = []
-        var firstRows: [Int] = []
         var survivors = 0
         var tombstones = 0
         for (s, source) in sources.enumerated() {
@@ -106,24 +106,22 @@ struct TableBuilder {
                 rows.append(Int32(r))
                 if source.isTombstone(r) { tombstones += 1 }
             }
-            firstRows.append(survivors)
             survivors += rows.count
             aliveRows.append(rows)
         }
-        var outRow: [UInt32] = []
-        if survivors != n {
-            outRow = [UInt32](repeating: 0, count: n)
-            var next: UInt32 = 0
-            for e in 0 ..< n where alive[e] { outRow[e] = next; next += 1 }
-        }
 
-        // Slots: the sorted survivors, each at max(home, previous + 1).
+        // Entry positions: the sorted survivors, each at max(home, previous + 1).
         let capacity = UInt64(survivors + survivors / 3 + 1)
+        var positions = [UInt32](repeating: 0, count: n)
         var last = -1
         for item in items where alive[Int(item.entry)] {
             last = max(MappedTable.home(item.hash, capacity: capacity), last + 1)
+            positions[Int(item.entry)] = UInt32(last)
         }
         let slotCount = max(Int(capacity), last + 1) + 1
+        guard slotCount < Int(UInt32.max) else {
+            throw OnlineStoreError(.invalidArgument, "\(survivors) rows are more than one online file holds", path: directory)
+        }
 
         // Heap regions: the variable key, then each variable value column.
         var keyRegion = 0
@@ -151,10 +149,9 @@ struct TableBuilder {
             rowCount: UInt64(survivors), tombstoneCount: UInt64(tombstones), capacity: capacity,
             slotCount: UInt64(slotCount), fileSize: 0)
         header.schema = .init(offset: UInt64(FileHeader.size), length: UInt64(schemaBytes.count))
-        header.slots = .init(offset: UInt64(align(FileHeader.size + schemaBytes.count, FileHeader.sectionAlignment)), length: UInt64(slotCount * 16))
-        header.rows = .init(offset: UInt64(align(Int(header.slots.offset + header.slots.length), FileHeader.sectionAlignment)),
-                            length: UInt64(survivors * layout.stride))
-        header.heap = .init(offset: UInt64(align(Int(header.rows.offset + header.rows.length), FileHeader.sectionAlignment)),
+        header.table = .init(offset: UInt64(align(FileHeader.size + schemaBytes.count, FileHeader.sectionAlignment)),
+                             length: UInt64(slotCount * layout.stride))
+        header.heap = .init(offset: UInt64(align(Int(header.table.offset + header.table.length), FileHeader.sectionAlignment)),
                             length: UInt64(heapLength))
         header.fileSize = header.heap.offset + header.heap.length
 
@@ -164,25 +161,29 @@ struct TableBuilder {
             schemaBytes.withUnsafeBytes { b in
                 if let p = b.baseAddress { (base + Int(header.schema.offset)).copyMemory(from: p, byteCount: b.count) }
             }
-            let slots = base + Int(header.slots.offset)
-            last = -1
+            let table = base + Int(header.table.offset)
+            // Hashes in position order: a sequential pass over the table.
             for item in items where alive[Int(item.entry)] {
-                let position = max(MappedTable.home(item.hash, capacity: capacity), last + 1)
-                slots.store(item.hash, at: position * 16)
-                slots.store(UInt64(outRow.isEmpty ? item.entry : outRow[Int(item.entry)]), at: position * 16 + 8)
-                last = position
+                (table + Int(positions[Int(item.entry)]) * layout.stride).store(item.hash, at: RowLayout.hashOffset)
             }
-            var cursor = OutputCursor(rows: base + Int(header.rows.offset), heap: base + Int(header.heap.offset),
-                                      keyCursor: 0, cursors: cursors)
-            for (s, source) in sources.enumerated() {
-                switch source {
-                case .batch(let b): b.writeRows(aliveRows[s], firstRow: firstRows[s], layout: layout, output: &cursor)
-                case .table(let t): t.writeRows(aliveRows[s], firstRow: firstRows[s], layout: layout, output: &cursor)
+            var cursor = OutputCursor(table: table, heap: base + Int(header.heap.offset), keyCursor: 0, cursors: cursors)
+            try positions.withUnsafeBufferPointer { all in
+                for (s, source) in sources.enumerated() {
+                    let destinations = UnsafeBufferPointer(rebasing: all[starts[s] ..< starts[s] + source.count])
+                    switch source {
+                    case .batch(let b): b.writeRows(aliveRows[s], destinations: destinations, layout: layout, output: &cursor)
+                    case .table(let t): t.writeRows(aliveRows[s], destinations: destinations, layout: layout, output: &cursor)
+                    }
+                }
+                // The heap was sized from the same rows; a mismatch is a bug in this file.
+                let planned = valueRegions.indices.map { valueRegions[$0] > 0 ? cursors[$0] + valueRegions[$0] : 0 }
+                let written = cursor.cursors.indices.map { valueRegions[$0] > 0 ? cursor.cursors[$0] : 0 }
+                guard cursor.keyCursor == keyRegion, written == planned else {
+                    throw OnlineStoreError(.io, "internal error: the heap written differs from the heap planned", path: directory)
                 }
             }
             header.schema.checksum = header.schemaHash
-            header.slots.checksum = XXHash64.hash(UnsafeRawPointer(slots), count: Int(header.slots.length))
-            header.rows.checksum = XXHash64.hash(UnsafeRawPointer(cursor.rows), count: Int(header.rows.length))
+            header.table.checksum = XXHash64.hash(UnsafeRawPointer(table), count: Int(header.table.length))
             header.heap.checksum = XXHash64.hash(UnsafeRawPointer(cursor.heap), count: Int(header.heap.length))
             header.write(to: base)
             try file.finish()

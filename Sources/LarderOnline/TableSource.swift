@@ -1,23 +1,39 @@
 /// The rows of an existing file as builder input (a fold): rows are copied whole and their
 /// heap references rewritten to the new file's heap. Tombstones are copied as they are.
+/// Source row `r` is the file's `r`-th occupied entry.
 struct TableSource {
     let table: MappedTable
+    /// The positions of the occupied entries.
+    private let positions: [Int32]
 
-    var count: Int { table.rowCount }
+    init(table: MappedTable) {
+        self.table = table
+        var positions: [Int32] = []
+        positions.reserveCapacity(table.rowCount)
+        for i in 0 ..< table.slotCount where table.entry(i).uint64(at: RowLayout.hashOffset) != 0 {
+            positions.append(Int32(i))
+        }
+        self.positions = positions
+    }
+
+    var count: Int { positions.count }
+
+    @inline(__always)
+    func row(_ row: Int) -> UnsafeRawPointer { table.entry(Int(positions[row])) }
 
     @inline(__always)
     func timestamps(_ row: Int) -> (event: Int64, created: Int64) {
-        let p = table.row(row)
+        let p = self.row(row)
         return (p.int64(at: RowLayout.eventOffset), p.int64(at: RowLayout.createdOffset))
     }
 
     func computeHashes(into out: UnsafeMutableBufferPointer<UInt64>) {
-        for i in 0 ..< count { out[i] = KeyHash.bytes(table.keyBytes(table.row(i))) }
+        for i in 0 ..< count { out[i] = KeyHash.bytes(table.keyBytes(row(i))) }
     }
 
     func keyBytes(_ row: Int, into buffer: inout [UInt8]) {
         buffer.removeAll(keepingCapacity: true)
-        buffer.append(contentsOf: table.keyBytes(table.row(row)))
+        buffer.append(contentsOf: table.keyBytes(self.row(row)))
     }
 
     private func isValid(_ row: UnsafeRawPointer, _ c: Int) -> Bool {
@@ -28,7 +44,7 @@ struct TableSource {
         var key = 0
         var lengths = [Int](repeating: 0, count: layout.slots.count)
         for r in rows {
-            let row = table.row(Int(r))
+            let row = self.row(Int(r))
             if layout.fixedKeyWidth == nil { key += table.keyBytes(row).count }
             for (c, slot) in layout.slots.enumerated() where isValid(row, c) {
                 switch slot.kind {
@@ -45,13 +61,12 @@ struct TableSource {
         table.heapBytes(offset: row.uint64(at: slot.offset), length: Int(row.uint32(at: slot.offset + 8)))
     }
 
-    /// Copies rows `rows` to consecutive output rows from `firstRow`.
-    func writeRows(_ rows: [Int32], firstRow: Int, layout: RowLayout, output: inout OutputCursor) {
+    /// Copies rows `rows` (hash included) to their entries, `destinations[r]` for row `r`.
+    func writeRows(_ rows: [Int32], destinations: UnsafeBufferPointer<UInt32>, layout: RowLayout, output: inout OutputCursor) {
         let stride = layout.stride
-        var k = 0
         for r in rows {
-            let source = table.row(Int(r))
-            let dest = output.rows + (firstRow + k) * stride
+            let source = row(Int(r))
+            let dest = output.table + Int(destinations[Int(r)]) * stride
             dest.copyMemory(from: source, byteCount: stride)
             if layout.fixedKeyWidth == nil {
                 let key = table.keyBytes(source)
@@ -77,7 +92,6 @@ struct TableSource {
                     break
                 }
             }
-            k += 1
         }
     }
 }
@@ -86,7 +100,8 @@ struct TableSource {
 /// region per variable-width column (and one for variable keys), each 8-byte aligned, so
 /// vectors stay 4-byte aligned and each column is filled by its own cursor.
 struct OutputCursor {
-    let rows: UnsafeMutableRawPointer
+    /// The table section: entries of `stride` bytes.
+    let table: UnsafeMutableRawPointer
     let heap: UnsafeMutableRawPointer
     /// The heap offset where the next variable key goes.
     var keyCursor: Int

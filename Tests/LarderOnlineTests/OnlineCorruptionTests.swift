@@ -58,16 +58,16 @@ import Testing
         expectCorrupt(dir, naming: base, verification: .header)
     }
 
-    @Test func bitFlipInTheRowsIsDetectedByFullVerification() throws {
+    @Test func bitFlipInTheTableIsDetectedByFullVerification() throws {
         let dir = try TemporaryDirectory(prefix: "online")
         let base = try makeStore(dir)
-        let rows = try header(base).rows
-        try modify(base) { $0[Int(rows.offset) + Int(rows.length) / 2] ^= 0x10 }
+        let table = try header(base).table
+        try modify(base) { $0[Int(table.offset) + Int(table.length) / 2] ^= 0x10 }
         // A small file is fully verified by default; header-only opens it, verify() finds it.
         expectCorrupt(dir, naming: base)
         let store = try OnlineStore.open(directory: dir.path, verification: .header)
         let error = Data.expectCode(.corrupt) { try store.verify() }
-        #expect(error?.message.contains("rows section") == true)
+        #expect(error?.message.contains("table section") == true)
         #expect(error?.path == base)
     }
 
@@ -83,20 +83,34 @@ import Testing
         }
     }
 
-    @Test func damagedSlotsNeverCrashReaders() throws {
+    /// Heap references pointing far outside the file read as empty or missing values.
+    @Test func damagedHeapReferencesNeverCrashReaders() throws {
         let dir = try TemporaryDirectory(prefix: "online")
-        let base = try makeStore(dir, rows: 500)
-        let slots = try header(base).slots
-        // Point every occupied slot at a row far past the end.
+        let schema = try OnlineSchema(keys: [Field("id", .int64)], values: [Field("name", .string), Field("embedding", .vector(dimension: 4))])
+        let ids = (0 ..< Int64(200)).map { $0 }
+        let batch = try RecordBatch(schema: Schema([Field("id", .int64), Field("name", .string), Field("embedding", .vector(dimension: 4)), Field("event_ts", .timestamp)]),
+                                    columns: [.int64(ids), .string(ids.map { "name \($0)" }),
+                                              Column(type: .vector(dimension: 4), storage: .vector(dimension: 4, values: [Float](repeating: 1, count: 800))),
+                                              .timestamp(ids)])
+        let published = try OnlineStoreWriter(directory: dir.path, schema: schema).build(base: [batch], tableVersion: 1)
+        let base = dir.file(published.file)
+        let h = try header(base)
+        let layout = RowLayout(schema: schema)
+        let valuesStart = layout.slots[0].offset
+        // Every occupied entry's string reference and vector offset become 0xFF...FF.
         try modify(base) { bytes in
-            var i = Int(slots.offset)
-            while i < Int(slots.offset + slots.length) {
-                if bytes[i ..< i + 8].contains(where: { $0 != 0 }) { bytes[i + 15] = 0x7F }
-                i += 16
+            for i in 0 ..< Int(h.slotCount) {
+                let entry = Int(h.table.offset) + i * layout.stride
+                guard bytes[entry ..< entry + 8].contains(where: { $0 != 0 }) else { continue }
+                for k in valuesStart ..< valuesStart + 20 { bytes[entry + k] = 0xFF }
             }
         }
         let store = try OnlineStore.open(directory: dir.path, verification: .header)
-        for key in Int64(0) ..< 500 { #expect(store.lookup(key) == nil) }
+        for id in ids {
+            let row = try #require(store.lookup(id))
+            #expect(row.string(0) == "")
+            #expect(row.vector(1) == nil)
+        }
         Data.expectCode(.corrupt) { try store.verify() }
     }
 

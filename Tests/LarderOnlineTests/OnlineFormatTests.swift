@@ -86,8 +86,7 @@ import Testing
         var header = FileHeader(kind: .overlay, rowStride: 40, schemaHash: 9, tableVersion: 7, generation: 3,
                                 rowCount: 2, tombstoneCount: 1, capacity: 3, slotCount: 5, fileSize: 0)
         header.schema = .init(offset: 256, length: 10, checksum: 1)
-        header.slots = .init(offset: 320, length: 80, checksum: 2)
-        header.rows = .init(offset: 448, length: 80, checksum: 3)
+        header.table = .init(offset: 320, length: 200, checksum: 2)
         header.heap = .init(offset: 576, length: 0, checksum: 4)
         header.fileSize = 576
         var bytes = [UInt8](repeating: 0, count: 576)
