@@ -20,14 +20,30 @@ extension OnlineStoreWriter {
             throw Posix.error("lock the store for writing", path: path, errno: errno)
         }
         defer { _ = flock(fd, LOCK_UN) }
-        try removeUnreferencedFiles(keeping: try CurrentPointer.read(directory: directory))
+        // A damaged CURRENT names nothing we can trust: leave the files until a rebuild
+        // publishes a new CURRENT (which then removes them).
+        if let current = try? CurrentPointer.read(directory: directory) {
+            try removeUnreferencedFiles(keeping: current)
+        }
         return try body()
+    }
+
+    /// The generation after `previous` and after every data file in the directory, so a new
+    /// file never takes an existing name, even when `CURRENT` is damaged or gone.
+    func nextGeneration(after previous: CurrentPointer?) throws -> UInt64 {
+        var highest = previous?.generation ?? 0
+        for name in try Posix.listDirectory(directory) where name.hasSuffix(".data") {
+            let stem = name.dropLast(5)
+            guard let dash = stem.lastIndex(of: "-"), let generation = UInt64(stem[stem.index(after: dash)...]) else { continue }
+            highest = max(highest, generation)
+        }
+        return highest + 1
     }
 
     /// Builds the file, publishes it and returns what was published.
     func publish(_ builder: TableBuilder, kind: FileHeader.Kind, previous: CurrentPointer?,
                  existing: OnlineStore.State?, tableVersion: Int64) throws -> OnlinePublication {
-        let generation = (previous?.generation ?? 0) + 1
+        let generation = try nextGeneration(after: previous)
         let name = kind == .base ? CurrentPointer.baseName(generation) : CurrentPointer.overlayName(generation)
         let (file, header) = try builder.write(
             .init(kind: kind, generation: generation, tableVersion: tableVersion),

@@ -51,12 +51,14 @@ public struct OnlineStoreWriter: Sendable {
     /// - Returns: What was published.
     /// - Throws: ``OnlineStoreError`` `.invalidArgument` for a batch that does not fit the
     ///   schema (nothing is written), `.io` for system failures (the previous state stays).
+    ///   A damaged `CURRENT` or damaged data files do not stop a build: it replaces them.
     @discardableResult
     public func build(base batches: [RecordBatch], tableVersion: Int64) throws -> OnlinePublication {
         var builder = TableBuilder(schema: schema)
         for batch in batches { builder.add(.batch(try BatchSource(batch: batch, schema: schema, isDeletion: false))) }
         return try withLock {
-            let previous = try CurrentPointer.read(directory: directory)
+            // A rebuild is the cure for a damaged store, so a damaged CURRENT does not stop it.
+            let previous = try? CurrentPointer.read(directory: directory)
             return try publish(builder, kind: .base, previous: previous, existing: nil, tableVersion: tableVersion)
         }
     }

@@ -178,4 +178,22 @@ import Testing
         try Foundation.Data(pointer.encoded()).write(to: URL(fileURLWithPath: current))
         Data.expectCode(.schemaMismatch) { try OnlineStore.open(directory: dir.path) }
     }
+
+    /// `larder materialize --rebuild` is the advice in every error: a build must succeed over a
+    /// damaged CURRENT and damaged files, and leave only the new files.
+    @Test func rebuildRepairsADamagedStore() throws {
+        let dir = try TemporaryDirectory(prefix: "online")
+        let base = try makeStore(dir)
+        try modify(base) { $0.removeLast(10) }
+        try modify(dir.file("CURRENT")) { $0[3] ^= 0xFF }
+        Data.expectCode(.corrupt) { try OnlineStore.open(directory: dir.path) }
+        let writer = try OnlineStoreWriter(directory: dir.path, schema: Data.scoreSchema())
+        Data.expectCode(.corrupt) { try writer.writeOverlay(upserts: [], tableVersion: 2) }
+        let rebuilt = try writer.build(base: [Data.scores([(1, 77, 1, 1)])], tableVersion: 2)
+        #expect(dir.file(rebuilt.file) != base)
+        let store = try OnlineStore.open(directory: dir.path, verification: .full)
+        #expect(Data.score(store, 1) == 77)
+        #expect(store.lookup(Int64(2)) == nil)
+        #expect(Set(try Posix.listDirectory(dir.path)) == Set([rebuilt.file, "CURRENT", "LOCK"]))
+    }
 }

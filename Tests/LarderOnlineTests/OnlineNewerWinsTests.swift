@@ -176,4 +176,50 @@ import Testing
         #expect(try Posix.listDirectory(dir.path).sorted() == before)
         #expect(Data.score(try OnlineStore.open(directory: dir.path), 1) == 1)
     }
+
+    /// A fold copies every type, nulls and string keys from the base and the overlays, and
+    /// re-packs their heap data into the new base.
+    @Test func foldKeepsEveryTypeAndStringKeys() throws {
+        let dir = try TemporaryDirectory(prefix: "online")
+        let fields = OnlineRoundTripTests.allTypes
+        let schema = try OnlineSchema(keys: [Field("country", .string), Field("user", .string)], values: fields)
+        var rng = SplitMix64(seed: 11)
+        // Three generations of rows for 40 keys; each generation newer than the last.
+        var expected: [[Value]: [Value]] = [:]
+        func batch(_ keys: Range<Int>, generation: Int64) throws -> RecordBatch {
+            let rows = keys.count
+            let values = fields.map { RandomData.column($0.type, rows: rows, rng: &rng, nullProbability: 0.3) }
+            let countries = keys.map { "c\($0 % 3)" }, users = keys.map { "user-\($0)-é" }
+            for i in 0 ..< rows {
+                expected[[.string(countries[i]), .string(users[i])]] = values.map { $0[i] }
+            }
+            return try RecordBatch(
+                schema: Schema([Field("country", .string), Field("user", .string)] + fields + [Field("event_ts", .timestamp)]),
+                columns: [.string(countries), .string(users)] + values + [.timestamp([Int64](repeating: generation, count: rows))])
+        }
+        let writer = try OnlineStoreWriter(directory: dir.path, schema: schema)
+        try writer.build(base: [batch(0 ..< 40, generation: 1)], tableVersion: 1)
+        try writer.writeOverlay(upserts: [batch(10 ..< 25, generation: 2)], tableVersion: 2)
+        try writer.writeOverlay(upserts: [batch(20 ..< 30, generation: 3)], tableVersion: 3)
+        let deleted = try OnlineKey([.string("c0"), .string("user-0-é")], schema: schema)
+        try writer.writeOverlay(upserts: [], deletions: [RecordBatch([
+            "country": .string(["c0"]), "user": .string(["user-0-é"]), "event_ts": .timestamp([9]),
+        ])], tableVersion: 4)
+        expected[[.string("c0"), .string("user-0-é")]] = nil
+
+        func check(_ store: OnlineStore) throws {
+            #expect(store.lookup(deleted) == nil)
+            for (key, values) in expected {
+                let row = try #require(store.lookup(try OnlineKey(key, schema: schema)))
+                #expect(row.key == key)
+                for c in fields.indices {
+                    #expect(OnlineRoundTripTests.same(row.value(c), values[c]), "\(key) \(fields[c].name)")
+                }
+            }
+        }
+        try check(try OnlineStore.open(directory: dir.path, verification: .full))
+        let folded = try writer.fold()
+        #expect(folded.rowCount == 40)   // 39 rows and one tombstone
+        try check(try OnlineStore.open(directory: dir.path, verification: .full))
+    }
 }
