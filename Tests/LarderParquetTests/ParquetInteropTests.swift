@@ -57,4 +57,19 @@ import Testing
             #expect(try Interop.readParquet(empty, engine: engine).numRows == 0)
         }
     }
+
+    /// DuckDB's writer pads the last bit-packed RLE run of a page to a whole run (more than the
+    /// 7 values of one group that other writers stop at); Larder reads its files as pyarrow does.
+    @Test(.interop, arguments: [2048, 2184, 70_001])
+    func larderReadsDuckDBFiles(_ rows: Int) throws {
+        try Interop.requireAvailable()
+        let dir = try TemporaryDirectory()
+        let path = dir.file("duckdb-\(rows).parquet")
+        _ = try Interop.run(script: "write_duckdb.py", arguments: [path, "\(rows)"])
+        let larder = try ParquetFile(path: path).read()
+        #expect(larder.rowCount == rows)
+        let pyarrow = try Interop.readParquet(path, engine: .pyarrow)
+        let differences = pyarrow.differences(from: CanonicalTable(larder))
+        #expect(differences.isEmpty, "\(differences.joined(separator: "; "))")
+    }
 }

@@ -75,4 +75,24 @@ import Testing
         try db.ingest([try Self.rows([1], x: 2, created: 50)], into: "stats")
         #expect(try Self.xs(db) == [1, nil, nil])
     }
+
+    /// A null created time is the lowest for ties but unknown for availability: available-at
+    /// mode skips the row and falls back to an earlier one created in time.
+    @Test func nullCreatedTimeIsNotAvailable() throws {
+        let dir = try TemporaryDirectory()
+        let db = try FeatureDatabase.create(at: dir.file("db"))
+        try db.apply(try Definitions.parse(yaml: Self.yaml))
+        let rows = try RecordBatch(["user_id": .int64([1, 1]), "event_ts": .timestamp([90, 100]),
+                                    "created_ts": .timestamp([95, 0], validity: Bitmap([true, false])), "x": .int64([1, 2])])
+        try db.ingest([rows], into: "stats")
+        let features = FeatureSelection.references([FeatureReference(view: "stats", feature: "x")])
+        let spine = try RecordBatch(["user_id": .int64([1]), "event_ts": .timestamp([100])])
+        let plain = try db.historicalFeatures(spine: spine, features: features)
+        #expect(plain.batch.column(named: "stats__x")?.int64Values == [2])
+        var options = HistoricalOptions()
+        options.availableAt = true
+        let available = try db.historicalFeatures(spine: spine, features: features, options: options)
+        #expect(available.batch.column(named: "stats__x")?.int64Values == [1])
+        #expect(available.summary.leakage.passed && available.summary.leakage.checked == 1)
+    }
 }

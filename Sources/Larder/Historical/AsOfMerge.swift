@@ -2,11 +2,14 @@ import LarderColumnar
 
 /// One row group of a view's table as the merge reads it: key codes, event and created
 /// times, sorted by (keys, event, created). Rows with a null key or event time are dropped;
-/// a null created time sorts first (as the table's writer sorts nulls).
+/// a null created time sorts first (as the table's writer sorts nulls), and in available-at
+/// mode counts as not yet available (an unknown ingestion time cannot be shown to precede ts).
 struct JoinRun: Sendable {
     var keys: [[Int64]]
     var events: [Int64]
     var created: [Int64]
+    /// Rows whose created time is null (nil: none is).
+    var createdUnknown: [Bool]?
     /// The row group's row of each sorted row; nil when the rows were already in order.
     var origin: [Int32]?
 
@@ -24,18 +27,22 @@ struct JoinRun: Sendable {
             throw DatabaseError(.io, "an event-time column is not a timestamp")
         }
         var createdTimes = created?.int64Values ?? [Int64](repeating: .min, count: events.count)
-        if let validity = created?.validity {
+        var unknown: [Bool]?
+        if let validity = created?.validity, !validity.allSet {
+            unknown = (0 ..< createdTimes.count).map { !validity[$0] }
             for i in 0 ..< createdTimes.count where !validity[i] { createdTimes[i] = .min }
         }
         self.keys = keys
         self.events = events
         self.created = createdTimes
+        self.createdUnknown = unknown
         self.origin = nil
         if let valid, !valid.allSet {
             let kept = (0 ..< events.count).filter { valid[$0] }
             self.keys = keys.map { k in kept.map { k[$0] } }
             self.events = kept.map { events[$0] }
             self.created = kept.map { createdTimes[$0] }
+            self.createdUnknown = unknown.map { u in kept.map { u[$0] } }
             self.origin = kept.map { Int32(truncatingIfNeeded: $0) }
         }
         if !isSorted { try sort() }
@@ -63,6 +70,7 @@ struct JoinRun: Sendable {
         keys = keys.map { k in order.map { k[$0] } }
         events = order.map { events[$0] }
         created = order.map { created[$0] }
+        createdUnknown = createdUnknown.map { u in order.map { u[$0] } }
         self.origin = order.map { origin?[$0] ?? Int32(truncatingIfNeeded: $0) }
     }
 }
@@ -169,7 +177,7 @@ extension Winners {
                         if availableAt {
                             // Rows are in (event, created) order: step back to the last one
                             // created by t, still within the key and the ttl window.
-                            while c >= 0 && created[c] > t {
+                            while c >= 0 && (created[c] > t || run.createdUnknown?[c] == true) {
                                 c -= 1
                                 if c < 0 || keys.compare(row: c, spine: p) != 0 || events[c] < lower { c = -1 }
                             }

@@ -200,8 +200,8 @@ extension FeatureDatabase {
     }
 }
 
-/// Reads a spine Parquet file in chunks of whole row groups (at most `chunkRows` rows each,
-/// unless one row group alone is larger).
+/// Reads a spine Parquet file in chunks of at most `chunkRows` rows: whole row groups while
+/// they fit, slices of a row group that is larger on its own.
 final class SpineFileReader {
     let path: String
     let schema: Schema
@@ -209,6 +209,8 @@ final class SpineFileReader {
     private let file: ParquetFile
     private let chunkRows: Int
     private var nextGroup = 0
+    /// A row group larger than a chunk, and how much of it was handed out.
+    private var pending: (batch: RecordBatch, done: Int)?
     private var emittedEmpty = false
 
     init(path: String, chunkRows: Int) throws {
@@ -222,6 +224,11 @@ final class SpineFileReader {
     }
 
     func next() throws -> RecordBatch? {
+        if let (batch, done) = pending {
+            let end = min(batch.rowCount, done + chunkRows)
+            pending = end < batch.rowCount ? (batch, end) : nil
+            return batch.slice(done ..< end)
+        }
         guard nextGroup < file.rowGroupCount else {
             // An empty spine still yields one (empty) chunk, so the output has its schema.
             if rowCount == 0 && !emittedEmpty { emittedEmpty = true; return RecordBatch.empty(schema) }
@@ -234,8 +241,12 @@ final class SpineFileReader {
             groups.append(nextGroup)
             nextGroup += 1
         }
-        do { return try file.read(rowGroups: groups) } catch {
+        let batch: RecordBatch
+        do { batch = try file.read(rowGroups: groups) } catch {
             throw DatabaseError(.invalidInput, "cannot read the spine", file: path, underlying: error)
         }
+        guard batch.rowCount > chunkRows else { return batch }
+        pending = (batch, 0)
+        return try next()
     }
 }

@@ -29,8 +29,8 @@ public struct HistoricalOptions: Sendable {
     /// named read their latest version.
     public var asOf: [String: FeatureDatabase.VersionSelector] = [:]
     /// Available-at mode: a feature row counts only if its created timestamp is at or before
-    /// the spine time (no leakage from late backfills). Views without a created column are
-    /// unaffected.
+    /// the spine time (no leakage from late backfills). A row whose created time is null does
+    /// not count (its ingestion time is unknown). Views without a created column are unaffected.
     public var availableAt = false
     /// Output names `view__feature` (Feast's full feature names, the default); false: the plain
     /// feature name, refused when two requested features, or a feature and a spine column,

@@ -177,8 +177,9 @@ struct ViewJoin {
             if !events.isValid(g) { why = "matched a row without an event time" }
             else if event > ts { why = "event time \(Timestamp.iso8601(micros: event)) is after the spine time \(Timestamp.iso8601(micros: ts))" }
             else if event < windowStart(ts, ttl: view.ttl) { why = "event time \(Timestamp.iso8601(micros: event)) is older than the ttl allows at \(Timestamp.iso8601(micros: ts))" }
-            else if availableAt, let c = created, let values = createdValues, c.isValid(g), values[g] > ts {
-                why = "created time \(Timestamp.iso8601(micros: values[g])) is after the spine time \(Timestamp.iso8601(micros: ts))"
+            else if availableAt, let c = created, let values = createdValues, !c.isValid(g) || values[g] > ts {
+                why = c.isValid(g) ? "created time \(Timestamp.iso8601(micros: values[g])) is after the spine time \(Timestamp.iso8601(micros: ts))"
+                    : "matched a row without a created time in available-at mode"
             }
             if let why {
                 result.violations += 1

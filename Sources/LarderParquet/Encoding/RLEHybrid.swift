@@ -92,12 +92,11 @@ enum RLEHybridDecoder {
     /// Decodes exactly `count` values at `bitWidth` (0...32) from `src` (no length prefix) into
     /// the first `count` slots of `dst`, and returns the number of bytes consumed.
     ///
-    /// The last bit-packed run may declare up to 7 padding values past `count`; they are
-    /// skipped. Bytes after the run that completes `count` values are not read. The caller bounds
+    /// The last bit-packed run may declare padding values past `count` (DuckDB pads whole runs
+    /// of up to 504 values); they are skipped. Bytes after the run that completes `count` values are not read. The caller bounds
     /// `count` (the RLE format lets a few bytes declare 2^31 values).
     /// - Throws: `ParquetError(.corrupt)` when `bitWidth` exceeds 32, the data ends before
-    ///   `count` values, a run declares more values than remain (beyond the padding of one
-    ///   group), a run header is not a valid 32-bit varint, or an RLE value does not fit
+    ///   `count` values, an RLE run declares more values than remain, a run header is not a valid 32-bit varint, or an RLE value does not fit
     ///   `bitWidth`; `.invalidArgument` when `dst` is shorter than `count`.
     @discardableResult
     static func decode(_ src: UnsafeRawBufferPointer, bitWidth: Int, count: Int,
@@ -134,10 +133,7 @@ enum RLEHybridDecoder {
             } else {
                 let declared = Int(header >> 1) * 8
                 let take = min(declared, left)
-                guard declared - take < 8 else {
-                    throw ParquetError.corruptEncoding(
-                        "RLE", "bit-packed run of \(declared) values overflows the \(left) values left")
-                }
+                // The last run may be padded past `count` (DuckDB pads to whole runs); the padding is ignored.
                 let runBytes = Int(header >> 1) * bitWidth
                 let needed = BitPacking.byteCount(count: take, bitWidth: bitWidth)
                 let body = try cursor.take(min(runBytes, max(needed, cursor.remaining)), what: "a bit-packed run")
