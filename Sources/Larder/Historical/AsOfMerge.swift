@@ -50,6 +50,21 @@ struct JoinRun: Sendable {
 
     private var isSorted: Bool {
         guard count > 1 else { return true }
+        if keys.count == 1 {
+            // The common case, on raw buffers: one key column.
+            return keys[0].withUnsafeBufferPointer { k in
+                events.withUnsafeBufferPointer { e in
+                    created.withUnsafeBufferPointer { c in
+                        for i in 1 ..< k.count {
+                            if k[i - 1] != k[i] { if k[i - 1] > k[i] { return false } else { continue } }
+                            if e[i - 1] != e[i] { if e[i - 1] > e[i] { return false } else { continue } }
+                            if c[i - 1] > c[i] { return false }
+                        }
+                        return true
+                    }
+                }
+            }
+        }
         for i in 1 ..< count where compareRows(i - 1, i) > 0 { return false }
         return true
     }

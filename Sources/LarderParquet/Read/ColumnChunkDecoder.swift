@@ -153,31 +153,44 @@ struct ColumnChunkDecoder {
             throw ParquetError(.corrupt, "page holds \(pageValidity.count) levels for \(pageRows) rows")
         }
         // Indices of the selected non-null rows among the page's values (or its dictionary's).
+        let first = cursor
+        while cursor < selection.count && selection[cursor] < pageEnd { cursor += 1 }
         var picks: [UInt32] = []
-        var valueIndex = 0, scanned = 0
+        picks.reserveCapacity(cursor - first)
         let fromDictionary = pageValues.dictionaryIndexed
-        while cursor < selection.count && selection[cursor] < pageEnd {
-            let r = selection[cursor] - pageStart
-            cursor += 1
-            if pageNulls {
-                while scanned < r {
-                    if pageValidity[scanned] { valueIndex += 1 }
-                    scanned += 1
+        let valueCount = fromDictionary ? pageValues.indices.count : pageValues.count(kind)
+        if !pageNulls {
+            selectedValidity.appendRepeated(true, count: cursor - first)
+            for k in first ..< cursor { picks.append(UInt32(truncatingIfNeeded: selection[k] - pageStart)) }
+        } else {
+            // The value index of row r is the number of valid rows before it: count whole
+            // bytes of the validity bitmap, then the bits of the last one.
+            pageValidity.bytes.withUnsafeBufferPointer { bits in
+                var byte = 0, before = 0
+                for k in first ..< cursor {
+                    let r = selection[k] - pageStart
+                    while byte < r >> 3 {
+                        before += bits[byte].nonzeroBitCount
+                        byte += 1
+                    }
+                    let bit = UInt8(1) << UInt8(r & 7)
+                    let valid = bits[r >> 3] & bit != 0
+                    selectedValidity.append(valid)
+                    if valid {
+                        picks.append(UInt32(truncatingIfNeeded: before + (bits[r >> 3] & (bit &- 1)).nonzeroBitCount))
+                    } else {
+                        selectedSawNull = true
+                    }
                 }
-                guard pageValidity[r] else {
-                    selectedValidity.append(false)
-                    selectedSawNull = true
-                    continue
-                }
-            } else {
-                valueIndex = r
             }
-            selectedValidity.append(true)
-            if fromDictionary {
-                guard valueIndex < pageValues.indices.count else { throw ParquetError(.corrupt, "page holds fewer values than its levels say") }
-                picks.append(pageValues.indices[valueIndex])
-            } else {
-                picks.append(UInt32(truncatingIfNeeded: valueIndex))
+        }
+        // Rows ascend, so their value indices do: the last bounds them all.
+        if let last = picks.last, Int(last) >= valueCount {
+            throw ParquetError(.corrupt, "page holds \(valueCount) values, fewer than its levels say")
+        }
+        if fromDictionary {
+            pageValues.indices.withUnsafeBufferPointer { idx in
+                for k in picks.indices { picks[k] = idx[Int(picks[k])] }
             }
         }
         if fromDictionary {
