@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "LarderOnline", dependencies: ["LarderColumnar", "CLarderSys"]),
         .target(
             name: "Larder",
-            dependencies: ["LarderTable", "LarderParquet", "LarderColumnar", .product(name: "Yams", package: "Yams")]
+            dependencies: ["LarderTable", "LarderParquet", "LarderColumnar", "LarderOnline", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "larder",
