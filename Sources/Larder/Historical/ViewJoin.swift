@@ -36,6 +36,9 @@ struct ViewJoin {
     let chunkRows: Int
     let availableAt: Bool
 
+    /// Row groups whose key columns are decoded together (bounded: they are held at once).
+    static let rowGroupsPerRead = 3
+
     func run() throws -> ViewJoinOutput {
         let view = request.view
         let snapshot = request.snapshot
@@ -51,14 +54,26 @@ struct ViewJoin {
             output.seconds[step, default: 0] += (now - clock).seconds
             clock = now
         }
-        for (rank, location) in runs.enumerated() {
-            let batch = try read(location, columns: request.keys + timeColumns)
-            let run = try JoinRun(keyColumns: request.keys.map { batch.column(named: $0) ?? .int64([]) }, codings: spine.codings,
-                                  event: batch.column(named: view.timestampField) ?? .timestamp([]),
-                                  created: view.createdTimestampColumn.flatMap { batch.column(named: $0) })
+        // Row groups of a file are decoded a few at a time, so every core has a column to decode.
+        var next = 0
+        while next < runs.count {
+            var end = next + 1
+            while end < runs.count && end - next < Self.rowGroupsPerRead && runs[end].file === runs[next].file { end += 1 }
+            let batches: [RecordBatch]
+            do {
+                batches = try runs[next].file.readBatches(columns: request.keys + timeColumns, rowGroups: runs[next ..< end].map(\.rowGroup))
+            } catch {
+                throw DatabaseError(.io, "cannot read the keys of view '\(view.name)'", file: runs[next].file.path, underlying: error)
+            }
             lap("read keys")
-            winners.merge(run, rank: Int32(rank), spine: spine, ttl: view.ttl, availableAt: availableAt)
+            for (offset, batch) in batches.enumerated() {
+                let run = try JoinRun(keyColumns: request.keys.map { batch.column(named: $0) ?? .int64([]) }, codings: spine.codings,
+                                      event: batch.column(named: view.timestampField) ?? .timestamp([]),
+                                      created: view.createdTimestampColumn.flatMap { batch.column(named: $0) })
+                winners.merge(run, rank: Int32(next + offset), spine: spine, ttl: view.ttl, availableAt: availableAt)
+            }
             lap("merge")
+            next = end
         }
 
         // Pass 2: the features of each winning row, read from its row group.
@@ -73,7 +88,9 @@ struct ViewJoin {
             Field(name, snapshot.schema.field(named: name)?.type ?? .timestamp, nullable: true)
         })
         var pieces: [RecordBatch] = []
-        var target = [Int](repeating: -1, count: chunkRows)
+        // Per chunk row: which piece holds its winner (-1: none) and at which row.
+        var targetPiece = [Int32](repeating: -1, count: chunkRows)
+        var targetRow = [Int32](repeating: 0, count: chunkRows)
         var offset = 0
         for (rank, positions) in positionsByRun.enumerated() where !positions.isEmpty {
             let location = runs[rank]
@@ -82,17 +99,25 @@ struct ViewJoin {
             let ordered = positions.map { UInt64(UInt32(bitPattern: winners.rows[Int($0)])) << 32 | UInt64(UInt32(bitPattern: $0)) }.sorted()
             let piece = try read(location, columns: present, rows: ordered.map { Int($0 >> 32) })
             lap("read features")
+            let pieceIndex = Int32(pieces.count)
             pieces.append(try Self.conform(piece, to: gatherSchema))
-            for (k, packed) in ordered.enumerated() { target[Int(spine.rows[Int(packed & 0xFFFF_FFFF)])] = offset + k }
+            for (k, packed) in ordered.enumerated() {
+                let row = Int(spine.rows[Int(packed & 0xFFFF_FFFF)])
+                targetPiece[row] = pieceIndex
+                targetRow[row] = Int32(truncatingIfNeeded: k)
+            }
             offset += positions.count
         }
-        let gathered = pieces.isEmpty ? RecordBatch.empty(gatherSchema)
-            : pieces.count == 1 ? pieces[0] : try RecordBatch.concatenate(pieces)
-        let placed = try gathered.take(target, nullFor: -1)
-        output.features = Array(placed.columns[0 ..< request.features.count])
-        output.eventTimes = placed.columns[request.features.count]
+        if pieces.isEmpty { pieces = [RecordBatch.empty(gatherSchema)] }
+        // Put the winners in spine order straight from the pieces, one column per task.
+        let sources = pieces, pieceOf = targetPiece, rowOf = targetRow
+        let placed = try FeatureDatabase.parallelMap(Array(gatherSchema.fields.indices), threads: nil) { c in
+            try Column.gather(sources.map { $0.columns[c] }, pieces: pieceOf, rows: rowOf)
+        }
+        output.features = Array(placed[0 ..< request.features.count])
+        output.eventTimes = placed[request.features.count]
         output.matched = offset
-        output.leakage = check(gathered, target: target)
+        output.leakage = check(placed, matched: targetPiece)
         lap("assemble")
         return output
     }
@@ -161,16 +186,18 @@ struct ViewJoin {
         return try RecordBatch(schema: schema, columns: columns)
     }
 
-    /// Re-checks every match from the data read in pass 2: event time within
-    /// `[ts - ttl, ts]`, and in available-at mode created time at or before ts.
-    private func check(_ gathered: RecordBatch, target: [Int]) -> LeakageCheck {
+    /// Re-checks every match from the data read in pass 2 (`placed`: the gathered columns in
+    /// spine order): event time within `[ts - ttl, ts]`, and in available-at mode created
+    /// time at or before ts.
+    private func check(_ placed: [Column], matched: [Int32]) -> LeakageCheck {
         var result = LeakageCheck()
         let view = request.view
-        let events = gathered.columns[request.features.count]
-        let created = availableAt && view.createdTimestampColumn != nil ? gathered.columns[request.features.count + 1] : nil
+        let events = placed[request.features.count]
+        let created = availableAt && view.createdTimestampColumn != nil ? placed[request.features.count + 1] : nil
         guard let eventValues = events.int64Values else { return result }
         let createdValues = created?.int64Values
-        for (row, g) in target.enumerated() where g >= 0 {
+        for row in matched.indices where matched[row] >= 0 {
+            let g = row
             result.checked += 1
             let ts = spineTimes[row], event = eventValues[g]
             var why: String?
