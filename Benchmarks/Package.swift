@@ -36,6 +36,21 @@ let package = Package(
             path: "Benchmarks/TableBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // The online store against LMDB and SQLite (Benchmarks/online/run.sh). A plain
+        // executable, not a package-benchmark target: it times each of a million sub-µs
+        // lookups itself, and builds stores of 10M rows once per scale for all its figures.
+        // Its folder is outside Benchmarks/Benchmarks so the benchmark plugin does not run it.
+        .systemLibrary(name: "CLMDB", path: "Sources/CLMDB", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .executableTarget(
+            name: "OnlineBench",
+            dependencies: [
+                "CLMDB", "CSQLite",
+                .product(name: "LarderColumnar", package: "Larder"),
+                .product(name: "LarderOnline", package: "Larder"),
+            ],
+            path: "Sources/OnlineBench"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
