@@ -105,6 +105,15 @@ struct DemoCommand: ParsableCommand {
         let then = try table.snapshot(version: before.version).read(columns: ["user_id"]).rowCount
         print(String(format: "  forget     %8.2f s   user %lld: %lld rows deleted in version %lld; version %lld still has %d rows, now %d",
                      clock.lap(), someone, deleted.rowsRemoved, deleted.version ?? -1, before.version, then, now))
+
+        // A point-in-time training set: every interaction with the features known at its time.
+        let spine = (market as NSString).appendingPathComponent(MarketplaceDefinitions.fileName(view: "interactions"))
+        let training = (dir as NSString).appendingPathComponent("training.parquet")
+        let result = try db.writeHistoricalFeatures(spineFile: spine, features: .service("ranker_v1"), to: training)
+        let matched = result.views.map { "\($0.view) \(String(format: "%.0f", 100 * Double($0.matched) / Double(max(result.rows, 1))))%" }
+        print(String(format: "  training   %8.2f s   %d rows × %d features → training.parquet; matched %@; leakage check: %d ok, %d violations",
+                     clock.lap(), result.rows, result.views.reduce(0) { $0 + $1.features.count },
+                     matched.joined(separator: ", "), result.leakage.checked, result.leakage.violations))
     }
 }
 

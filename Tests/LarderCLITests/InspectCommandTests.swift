@@ -76,5 +76,10 @@ import Testing
         #expect(out.stdout.contains("version 1 still has 10000 rows"))
         let file = try ParquetFile(path: dir.file("user_features.parquet"))
         #expect(file.rowCount == 5000)
+        // The training set: one row per interaction, leakage-checked.
+        #expect(out.stdout.contains("5000 rows × 14 features → training.parquet"))
+        #expect(out.stdout.contains(", 0 violations"))
+        let training = try ParquetFile(path: dir.file("training.parquet"))
+        #expect(training.rowCount == 5000 && training.schema.names.contains("user_stats__visits_7d"))
     }
 }
