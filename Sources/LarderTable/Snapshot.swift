@@ -107,6 +107,14 @@ extension Snapshot {
     ///   damaged files, naming the file.
     public func scan(columns: [String]? = nil, where predicates: [ColumnPredicate] = [],
                      filterRows: Bool = true) throws -> ScanResult {
+        try scan(files: files, columns: columns, where: predicates, filterRows: filterRows)
+    }
+
+    /// Like ``scan(columns:where:filterRows:)``, over `files` in the given order: some of the
+    /// snapshot's files, or files of other versions of the same table (removed ones too, while
+    /// vacuum has not deleted them), read under this snapshot's schema.
+    public func scan(files: [DataFile], columns: [String]? = nil, where predicates: [ColumnPredicate] = [],
+                     filterRows: Bool = true) throws -> ScanResult {
         for name in (columns ?? []) + predicates.map(\.column) where schema.index(of: name) == nil {
             throw TableError(.invalidArgument, "no column '\(name)'; the table has \(schema.names.joined(separator: ", "))", path: tablePath)
         }
