@@ -11,11 +11,14 @@ struct BatchSource {
     let created: [Int64]?
     /// Whether the rows are deletions (tombstones): keys and timestamps only.
     let isDeletion: Bool
+    /// Whether the rows replace the store's rows for their keys even when those are newer
+    /// (an overlay's replacements and removals).
+    let replaces: Bool
     let count: Int
 
     /// - Throws: ``OnlineStoreError`` `.invalidArgument` when a key, value or timestamp column
     ///   is missing, has the wrong type, or (keys, timestamps) holds a null.
-    init(batch: RecordBatch, schema: OnlineSchema, isDeletion: Bool) throws {
+    init(batch: RecordBatch, schema: OnlineSchema, isDeletion: Bool, replaces: Bool = false) throws {
         func column(_ name: String, role: String) throws -> Column {
             guard let column = batch.column(named: name) else {
                 throw OnlineStoreError(.invalidArgument, "the batch has no \(role) column '\(name)'; it has \(batch.schema.names.joined(separator: ", "))")
@@ -54,6 +57,7 @@ struct BatchSource {
         self.events = events
         created = try timestamps(schema.createdTimestampColumn)
         self.isDeletion = isDeletion
+        self.replaces = replaces
         count = batch.rowCount
     }
 

@@ -40,6 +40,11 @@ public struct OnlineKey: Hashable, Sendable {
         bytes = out
     }
 
+    /// The key's values, one per key column of `schema` (slow path: decodes and allocates).
+    public func values(schema: OnlineSchema) -> [Value] {
+        bytes.withUnsafeBytes { Self.values(of: $0, schema: schema) }
+    }
+
     /// Wraps bytes already in canonical form (decoded from a file).
     init(canonical bytes: [UInt8]) { self.bytes = bytes }
 

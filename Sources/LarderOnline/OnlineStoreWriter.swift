@@ -74,12 +74,26 @@ public struct OnlineStoreWriter: Sendable {
     /// - Throws: ``OnlineStoreError`` `.notFound` when no base was built yet,
     ///   `.schemaMismatch` when the store has another schema (rebuild it), `.invalidArgument`
     ///   for a batch that does not fit the schema, `.io` for system failures.
+    ///
+    /// `replacements` and `removals` bypass that rule: their rows (removals as tombstones)
+    /// replace whatever the store holds for their keys, newer or not. Materialization uses
+    /// them when rows were deleted offline: the entity's newest remaining row may be older
+    /// than the one served, or none may remain. A key must not appear both in them and in
+    /// `upserts` or `deletions` (the newest of its input rows would win, as in ``build(base:tableVersion:)``).
+    /// Give removals low timestamps (`Int64.min`) so that any later row brings the entity back.
     @discardableResult
     public func writeOverlay(upserts: [RecordBatch], deletions: [RecordBatch] = [],
+                             replacements: [RecordBatch] = [], removals: [RecordBatch] = [],
                              tableVersion: Int64) throws -> OnlinePublication {
         var builder = TableBuilder(schema: schema)
         for batch in upserts { builder.add(.batch(try BatchSource(batch: batch, schema: schema, isDeletion: false))) }
         for batch in deletions { builder.add(.batch(try BatchSource(batch: batch, schema: schema, isDeletion: true))) }
+        for batch in replacements {
+            builder.add(.batch(try BatchSource(batch: batch, schema: schema, isDeletion: false, replaces: true)))
+        }
+        for batch in removals {
+            builder.add(.batch(try BatchSource(batch: batch, schema: schema, isDeletion: true, replaces: true)))
+        }
         return try withLock {
             let previous = try requireState()
             let state = try OnlineStore.mapState(previous, directory: directory, previous: nil, verification: .header, preload: false)
@@ -95,8 +109,9 @@ public struct OnlineStoreWriter: Sendable {
         }
     }
 
-    /// Folds the overlays into a new base file (the newest row per key wins; tombstones are
-    /// kept so that deleted entities stay deleted). Does nothing when there are no overlays.
+    /// Folds the overlays into a new base file (per key, the row of the newest file holding it,
+    /// as lookups read it; tombstones are kept so that deleted entities stay deleted). Does
+    /// nothing when there are no overlays.
     /// - Throws: ``OnlineStoreError`` `.notFound` when no base was built yet,
     ///   `.schemaMismatch` when the store has another schema, `.io` for system failures.
     @discardableResult
@@ -112,6 +127,7 @@ public struct OnlineStoreWriter: Sendable {
         }
         let state = try OnlineStore.mapState(previous, directory: directory, previous: nil, verification: .header, preload: false)
         var builder = TableBuilder(schema: schema)
+        builder.laterSourceWins = true
         for table in state.layers.reversed() { builder.add(.table(TableSource(table: table))) }
         var result = try publish(builder, kind: .base, previous: previous, existing: nil, tableVersion: previous.tableVersion)
         result.folded = true

@@ -54,6 +54,10 @@ struct TableBuilder {
     let schema: OnlineSchema
     let layout: RowLayout
     private(set) var sources: [Source] = []
+    /// Whether the later source wins for a key whatever the timestamps (a fold, whose sources
+    /// are the state's files oldest first: the newest file holding a key decides, as for
+    /// lookups, which matters once an overlay replaced a row with an older one).
+    var laterSourceWins = false
 
     init(schema: OnlineSchema) {
         self.schema = schema
@@ -211,7 +215,7 @@ struct TableBuilder {
                     let entry = Int(items[k].entry)
                     keyBytes(entry, starts: starts, into: &key)
                     if let w = winnerKeys.firstIndex(of: key) {
-                        if timestamps(entry, starts: starts) >= timestamps(winners[w], starts: starts) {
+                        if laterSourceWins || timestamps(entry, starts: starts) >= timestamps(winners[w], starts: starts) {
                             alive[winners[w]] = false
                             winners[w] = entry
                         } else {
@@ -227,10 +231,12 @@ struct TableBuilder {
         }
     }
 
-    /// Marks dead every surviving row that is older than `state`'s row for its key.
+    /// Marks dead every surviving row that is older than `state`'s row for its key, except
+    /// rows of replacing sources.
     private func dropOlderThan(_ state: OnlineStore.State, hashes: [UInt64], starts: [Int], alive: inout [Bool]) {
         var key: [UInt8] = []
         for e in alive.indices where alive[e] {
+            if case .batch(let b) = locate(e, starts: starts).source, b.replaces { continue }
             keyBytes(e, starts: starts, into: &key)
             let existing = key.withUnsafeBytes { bytes -> (Int64, Int64)? in
                 for table in state.layers {
