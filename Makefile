@@ -36,6 +36,7 @@ demo: setup-apt
 bench: setup
 	@if [ -f scripts/bench.sh ]; then bash scripts/bench.sh; else echo "bench: no scripts/bench.sh yet"; fi
 	@bash scripts/bench-tables.sh
+	@bash Benchmarks/online/run.sh
 
 ## fixtures: regenerates Fixtures/parquet with the venv's pyarrow (deterministic) and
 ## Fixtures/delta with its delta-rs (deterministic expected JSON; table bytes differ per run)
