@@ -14,7 +14,8 @@ struct LarderCommand: ParsableCommand {
         abstract: "Larder: an embedded feature database.",
         subcommands: [
             InitCommand.self, ApplyCommand.self, IngestCommand.self, HistoryCommand.self, ExportCommand.self,
-            CompactCommand.self, VacuumCommand.self, HistoricalCommand.self, InspectCommand.self, GenerateCommand.self, DemoCommand.self,
+            CompactCommand.self, VacuumCommand.self, HistoricalCommand.self, MaterializeCommand.self, GetCommand.self,
+            VerifyOnlineCommand.self, InspectCommand.self, GenerateCommand.self, BenchCommand.self, DemoCommand.self,
         ]
     )
 }

@@ -143,6 +143,17 @@ public final class OnlineFeatureReader: Sendable {
         stores = Mutex(opened)
     }
 
+    /// The entity key columns the reader needs, with their types, in first-mention order.
+    public var keyColumns: [(name: String, type: DataType)] {
+        var out: [(name: String, type: DataType)] = []
+        for read in views {
+            for (name, type) in zip(read.keys, read.keyTypes) where !out.contains(where: { $0.name == name }) {
+                out.append((name, type))
+            }
+        }
+        return out
+    }
+
     /// Moves every store to its newest published state.
     /// - Returns: Whether any store changed.
     /// - Throws: ``OnlineStoreError``; a store that fails keeps its previous state.
