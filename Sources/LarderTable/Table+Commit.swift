@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import LarderColumnar
 import LarderParquet
@@ -164,29 +165,104 @@ extension Table {
                        dataChange: dataChange, stats: stats.encoded(schema: schema))
     }
 
-    /// Writes `batch` as files of at most `maxFileRows` rows, sorted (stably) by the table's
-    /// sort columns when it has them. Each file is tagged with its ``CommitOrder``: its part
-    /// number, and `versions` when the rows come from earlier commits (compaction).
+    /// Writes `batch` as files of at most `maxFileRows` rows; see the `[RecordBatch]` form.
     func writeDataFiles(_ batch: RecordBatch, snapshot: Snapshot, options: CommitOptions, dataChange: Bool,
                         versions: ClosedRange<Int64>? = nil) throws -> [AddFile] {
-        var sorted = batch
-        let keys = snapshot.sortColumns
-        if !keys.isEmpty && batch.rowCount > 1 {
-            let order = keys.map { SortKey($0, ascending: true, nullsFirst: true) }
-            if try !batch.isSorted(by: order) { sorted = try batch.sorted(by: order) }
-        }
+        try writeDataFiles([batch], snapshot: snapshot, options: options, dataChange: dataChange, versions: versions)
+    }
+
+    /// Writes the rows of `batches` (in order) as files of at most `maxFileRows` rows, sorted
+    /// (stably) by the table's sort columns when it has them. Each file is tagged with its
+    /// ``CommitOrder``: its part number, and `versions` when the rows come from earlier
+    /// commits (compaction).
+    ///
+    /// The batches are never concatenated: the sort runs on the key columns alone, and each
+    /// file's rows are gathered straight from the batches, one file at a time, so a large
+    /// ingest holds its input plus one file's rows, not two copies of everything.
+    func writeDataFiles(_ batches: [RecordBatch], snapshot: Snapshot, options: CommitOptions, dataChange: Bool,
+                        versions: ClosedRange<Int64>? = nil) throws -> [AddFile] {
+        let sources = batches.filter { $0.rowCount > 0 }
+        let total = sources.reduce(0) { $0 + $1.rowCount }
+        guard total > 0, let first = sources.first else { return [] }
+        let order = try sortedOrder(sources, by: snapshot.sortColumns)
         var adds: [AddFile] = []
         var start = 0
         let step = max(1, options.maxFileRows)
-        repeat {
-            let end = min(sorted.rowCount, start + step)
-            var add = try writeDataFile(sorted, rows: start ..< end, schema: snapshot.schema, options: options, dataChange: dataChange)
-            let order = CommitOrder(firstVersion: versions?.lowerBound ?? 0, lastVersion: versions?.upperBound ?? 0, part: adds.count)
-            add.tags = order.tags(ownCommit: versions == nil)
+        while start < total {
+            let end = min(total, start + step)
+            let rows: RecordBatch
+            if sources.count == 1 && order == nil {
+                rows = first
+            } else {
+                rows = try gatherRows(sources, order: order, range: start ..< end)
+            }
+            let range = sources.count == 1 && order == nil ? start ..< end : 0 ..< rows.rowCount
+            var add = try writeDataFile(rows, rows: range, schema: snapshot.schema, options: options, dataChange: dataChange)
+            let commitOrder = CommitOrder(firstVersion: versions?.lowerBound ?? 0, lastVersion: versions?.upperBound ?? 0, part: adds.count)
+            add.tags = commitOrder.tags(ownCommit: versions == nil)
             adds.append(add)
             start = end
-        } while start < sorted.rowCount
+        }
         return adds
+    }
+
+    /// Where each output row comes from: `(batch, row)` pairs in sorted order, or nil when the
+    /// rows are already in order (or the table has no sort columns).
+    private func sortedOrder(_ sources: [RecordBatch], by keys: [String]) throws -> (pieces: [Int32], rows: [Int32])? {
+        guard !keys.isEmpty else { return nil }
+        let sortKeys = keys.map { SortKey($0, ascending: true, nullsFirst: true) }
+        // Only the key columns are joined into one batch for the sort.
+        let keyBatches = try sources.map { try $0.project(keys) }
+        let keyBatch = keyBatches.count == 1 ? keyBatches[0] : try RecordBatch.concatenate(keyBatches)
+        guard keyBatch.rowCount > 1, try !keyBatch.isSorted(by: sortKeys) else { return nil }
+        let permutation = try keyBatch.sortIndices(by: sortKeys)
+        var starts: [Int] = []
+        var offset = 0
+        for s in sources { starts.append(offset); offset += s.rowCount }
+        var pieces = [Int32](repeating: 0, count: permutation.count)
+        var rows = [Int32](repeating: 0, count: permutation.count)
+        for (k, global) in permutation.enumerated() {
+            // The last batch that starts at or before `global`.
+            var low = 0, high = starts.count - 1
+            while low < high {
+                let mid = (low + high + 1) / 2
+                if starts[mid] <= global { low = mid } else { high = mid - 1 }
+            }
+            pieces[k] = Int32(low)
+            rows[k] = Int32(truncatingIfNeeded: global - starts[low])
+        }
+        return (pieces, rows)
+    }
+
+    /// Rows `range` of the output order, gathered from `sources` one column per task.
+    private func gatherRows(_ sources: [RecordBatch], order: (pieces: [Int32], rows: [Int32])?, range: Range<Int>) throws -> RecordBatch {
+        let pieces: [Int32], rows: [Int32]
+        if let order {
+            pieces = Array(order.pieces[range])
+            rows = Array(order.rows[range])
+        } else {
+            // Input order: walk the batches.
+            var p: [Int32] = [], r: [Int32] = []
+            p.reserveCapacity(range.count)
+            r.reserveCapacity(range.count)
+            var offset = 0
+            for (i, s) in sources.enumerated() {
+                let lo = max(range.lowerBound, offset), hi = min(range.upperBound, offset + s.rowCount)
+                if lo < hi {
+                    for g in lo ..< hi { p.append(Int32(i)); r.append(Int32(truncatingIfNeeded: g - offset)) }
+                }
+                offset += s.rowCount
+            }
+            pieces = p
+            rows = r
+        }
+        let schema = sources[0].schema
+        let columns = UnsafeColumnSlots(count: schema.count)
+        let work: @Sendable (Int) -> Void = { c in
+            columns.set(c, Result { try Column.gather(sources.map { $0.columns[c] }, pieces: pieces, rows: rows) })
+        }
+        DispatchQueue.concurrentPerform(iterations: schema.count, execute: work)
+        return try RecordBatch(schema: schema, columns: try columns.values())
     }
 
     /// Removes data files a failed operation wrote before it could commit them.
@@ -205,6 +281,19 @@ extension Codec {
         case .lz4: "lz4"
         case .zstd: "zstd"
         case .lz4Raw: "lz4raw"
+        }
+    }
+}
+
+/// One result slot per column for parallel tasks.
+final class UnsafeColumnSlots: Sendable {
+    private let slots: Mutex<[Result<Column, any Error>?]>
+    init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
+    func set(_ i: Int, _ result: sending Result<Column, any Error>) { slots.withLock { $0[i] = result } }
+    func values() throws -> [Column] {
+        try slots.withLock { $0 }.map { slot in
+            guard let slot else { throw TableError(.io, "internal: a parallel task did not finish") }
+            return try slot.get()
         }
     }
 }

@@ -33,15 +33,15 @@ extension Table {
         var pending = PendingCommit(operation: "OPTIMIZE", rule: .removedFilesStillLive, readState: state)
         do {
             let batches = try chosen.map { try ParquetFile(path: snapshot.absolutePath(of: $0)).read().conforming(to: snapshot.schema) }
-            let merged = try RecordBatch.concatenate(batches)
+            let rowCount = batches.reduce(0) { $0 + $1.rowCount }
             var fileOptions = options
             fileOptions.maxFileRows = targetFileRows
-            pending.adds = try writeDataFiles(merged, snapshot: snapshot, options: fileOptions, dataChange: false,
+            pending.adds = try writeDataFiles(batches, snapshot: snapshot, options: fileOptions, dataChange: false,
                                               versions: range.firstVersion ... range.lastVersion)
             pending.removes = chosen.map { RemoveFile(path: $0.path, deletionTimestamp: nil, dataChange: false, size: $0.size) }
             pending.parameters = ["targetFileRows": "\(targetFileRows)", "sortColumns": snapshot.sortColumns.joined(separator: ",")]
             pending.metrics = ["numRemovedFiles": Int64(chosen.count), "numAddedFiles": Int64(pending.adds.count),
-                               "numRows": Int64(merged.rowCount)]
+                               "numRows": Int64(rowCount)]
             var result = try commit(pending, options: options)
             result.rowsAdded = 0
             return result

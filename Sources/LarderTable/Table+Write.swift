@@ -27,16 +27,17 @@ extension Table {
         if let txn = options.transaction, let seen = state.transactions[txn.appId], seen >= txn.version {
             return CommitResult()
         }
-        let batch = try conform(batches, to: snapshot.schema)
-        if batch.rowCount == 0 && !replacing { return CommitResult() }   // nothing to append
+        let conformed = try conform(batches, to: snapshot.schema)
+        let rowCount = conformed.reduce(0) { $0 + $1.rowCount }
+        if rowCount == 0 && !replacing { return CommitResult() }   // nothing to append
         var pending = PendingCommit(operation: operation, parameters: ["mode": mode], rule: rule, readState: state)
-        if batch.rowCount > 0 {
-            pending.adds = try writeDataFiles(batch, snapshot: snapshot, options: options, dataChange: true)
+        if rowCount > 0 {
+            pending.adds = try writeDataFiles(conformed, snapshot: snapshot, options: options, dataChange: true)
         }
         if replacing {
             pending.removes = state.files.values.map { RemoveFile(path: $0.add.path, deletionTimestamp: nil, dataChange: true, size: $0.add.size) }
         }
-        pending.metrics = ["numAddedRows": Int64(batch.rowCount), "numFiles": Int64(pending.adds.count)]
+        pending.metrics = ["numAddedRows": Int64(rowCount), "numFiles": Int64(pending.adds.count)]
         if replacing { pending.metrics["numRemovedFiles"] = Int64(pending.removes.count) }
         do {
             return try commit(pending, options: options)
@@ -112,7 +113,7 @@ extension Table {
     }
 
     /// Checks `batches` against the table's schema and joins them.
-    func conform(_ batches: [RecordBatch], to schema: Schema) throws -> RecordBatch {
+    func conform(_ batches: [RecordBatch], to schema: Schema) throws -> [RecordBatch] {
         var ordered: [RecordBatch] = []
         for var batch in batches {
             // Columns are matched by name, in any order.
@@ -137,8 +138,6 @@ extension Table {
                 }
             }
         }
-        let relabelled = try ordered.map { try $0.conforming(to: schema) }
-        if relabelled.isEmpty { return RecordBatch.empty(schema) }
-        return relabelled.count == 1 ? relabelled[0] : try RecordBatch.concatenate(relabelled)
+        return try ordered.map { try $0.conforming(to: schema) }
     }
 }
