@@ -166,8 +166,9 @@ struct BenchOnlineCommand: ParsableCommand {
         for (name, samples) in [("store lookup, single", single), ("store lookup, batch of 100", batch),
                                 ("API read, single", apiSingle), ("API read, batch of 100", apiBatch)] {
             let p = percentiles(samples)
-            print(String(format: "  %-27@ p50 %8.2f µs  p99 %8.2f µs  p999 %8.2f µs  (%d reads)", name as NSString,
-                         p["p50"]!, p["p99"]!, p["p999"]!, samples.count))
+            let label = name.padding(toLength: 28, withPad: " ", startingAt: 0)
+            print("  " + label + String(format: "p50 %8.2f µs  p99 %8.2f µs  p999 %8.2f µs  (%d reads)",
+                                        p["p50"]!, p["p99"]!, p["p999"]!, samples.count))
         }
     }
 
