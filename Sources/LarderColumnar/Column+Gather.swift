@@ -26,18 +26,44 @@ extension Column {
             }
         }
         let count = pieces.count
-        let validity = Bitmap.build(count: count) { k in
-            let p = Int(pieces[k])
-            return p >= 0 && sources[p].isValid(Int(rows[k]))
-        }.asValidity
-        func fixed<T>(_ values: [[T]], zero: T) -> [T] {
-            [T](unsafeUninitializedCapacity: count) { out, initialized in
-                for k in 0 ..< count {
-                    let p = Int(pieces[k])
-                    out.initializeElement(at: k, to: p < 0 ? zero : values[p][Int(rows[k])])
+        // Output positions grouped by piece (counting sort), so each source is read through
+        // its own buffer pointer.
+        var starts = [Int](repeating: 0, count: sources.count + 1)
+        for p in pieces where p >= 0 { starts[Int(p) + 1] += 1 }
+        for i in 0 ..< sources.count { starts[i + 1] += starts[i] }
+        var positions = [Int](repeating: 0, count: starts[sources.count])
+        var fill = starts
+        for k in 0 ..< count where pieces[k] >= 0 {
+            positions[fill[Int(pieces[k])]] = k
+            fill[Int(pieces[k])] += 1
+        }
+        let matched = positions.count
+        let validity: Bitmap?
+        if matched == count && sources.allSatisfy({ $0.validity == nil }) {
+            validity = nil
+        } else {
+            var valid = [Bool](repeating: false, count: count)
+            for p in sources.indices {
+                for i in starts[p] ..< starts[p + 1] {
+                    let k = positions[i]
+                    valid[k] = sources[p].isValid(Int(rows[k]))
                 }
-                initialized = count
             }
+            validity = Bitmap(valid).asValidity
+        }
+        func fixed<T>(_ values: [[T]], zero: T) -> [T] {
+            var out = [T](repeating: zero, count: count)
+            out.withUnsafeMutableBufferPointer { o in
+                for p in values.indices {
+                    values[p].withUnsafeBufferPointer { src in
+                        for i in starts[p] ..< starts[p + 1] {
+                            let k = positions[i]
+                            o[k] = src[Int(rows[k])]
+                        }
+                    }
+                }
+            }
+            return out
         }
         let storage: ColumnStorage
         switch first.storage {
@@ -51,19 +77,27 @@ extension Column {
                 if case .bytes(let o, let d) = $0.storage { (o, d) } else { ([0], []) }
             }
             var offsets = [Int](repeating: 0, count: count + 1)
-            for k in 0 ..< count where pieces[k] >= 0 {
-                let (o, _) = parts[Int(pieces[k])], r = Int(rows[k])
-                offsets[k + 1] = o[r + 1] - o[r]
+            for p in parts.indices {
+                parts[p].offsets.withUnsafeBufferPointer { o in
+                    for i in starts[p] ..< starts[p + 1] {
+                        let k = positions[i], r = Int(rows[k])
+                        offsets[k + 1] = o[r + 1] - o[r]
+                    }
+                }
             }
             for k in 0 ..< count { offsets[k + 1] += offsets[k] }
             var data = [UInt8](repeating: 0, count: offsets[count])
             data.withUnsafeMutableBufferPointer { out in
-                for k in 0 ..< count where pieces[k] >= 0 {
-                    let (o, d) = parts[Int(pieces[k])], r = Int(rows[k])
-                    let length = o[r + 1] - o[r]
-                    guard length > 0, let to = out.baseAddress else { continue }
-                    d.withUnsafeBufferPointer { src in
-                        if let from = src.baseAddress { (to + offsets[k]).update(from: from + o[r], count: length) }
+                guard let to = out.baseAddress else { return }
+                for p in parts.indices {
+                    parts[p].offsets.withUnsafeBufferPointer { o in
+                        parts[p].data.withUnsafeBufferPointer { src in
+                            guard let from = src.baseAddress else { return }
+                            for i in starts[p] ..< starts[p + 1] {
+                                let k = positions[i], r = Int(rows[k])
+                                (to + offsets[k]).update(from: from + o[r], count: o[r + 1] - o[r])
+                            }
+                        }
                     }
                 }
             }
@@ -71,9 +105,17 @@ extension Column {
         case .vector(let dimension, _):
             let values: [[Float]] = sources.map { if case .vector(_, let v) = $0.storage { v } else { [] } }
             var out = [Float](repeating: 0, count: count * dimension)
-            for k in 0 ..< count where pieces[k] >= 0 {
-                let source = values[Int(pieces[k])], r = Int(rows[k])
-                for d in 0 ..< dimension { out[k * dimension + d] = source[r * dimension + d] }
+            out.withUnsafeMutableBufferPointer { o in
+                guard let to = o.baseAddress, dimension > 0 else { return }
+                for p in values.indices {
+                    values[p].withUnsafeBufferPointer { src in
+                        guard let from = src.baseAddress else { return }
+                        for i in starts[p] ..< starts[p + 1] {
+                            let k = positions[i]
+                            (to + k * dimension).update(from: from + Int(rows[k]) * dimension, count: dimension)
+                        }
+                    }
+                }
             }
             storage = .vector(dimension: dimension, values: out)
         }
