@@ -42,6 +42,7 @@ let package = Package(
             name: "larder",
             dependencies: [
                 "Larder",
+                "LarderOnline",
                 "LarderParquet",
                 "LarderTable",
                 "CLarderSys",
@@ -55,7 +56,7 @@ let package = Package(
         // Shared test helpers: temp directories, random data, Python interop runner.
         .target(
             name: "LarderTestSupport",
-            dependencies: ["LarderColumnar", "LarderParquet", "LarderTable", "Larder"],
+            dependencies: ["LarderColumnar", "LarderParquet", "LarderTable", "LarderOnline", "Larder"],
             path: "Tests/LarderTestSupport"
         ),
         .testTarget(name: "LarderColumnarTests", dependencies: ["LarderColumnar", "LarderTestSupport"]),
