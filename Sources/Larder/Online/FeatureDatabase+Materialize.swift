@@ -95,12 +95,13 @@ extension FeatureDatabase {
     /// Rebuilds the store from `snapshot`.
     private func fullBuild(plan: OnlineViewPlan, snapshot: Snapshot, end: Int64?,
                            writer: OnlineStoreWriter) throws -> ViewMaterialization {
-        let files = snapshot.files.sorted { $0.commitOrder < $1.commitOrder }
-        let scanned = try snapshot.scan(files: files, columns: plan.readColumns)
-        let input = try scanned.batches.map { try plan.onlineInput($0, end: end) }
+        // Only each entity's latest row is read in full (the as-of join's two passes).
+        let others = plan.readColumns.filter { !plan.keys.contains($0) && $0 != plan.view.timestampField }
+        let latest = try latestRows(of: plan.view, keys: plan.keys, snapshot: snapshot, end: end, columns: others)
+        let input = [try plan.onlineInput(latest, end: end)]
         let publication = try wrapOnline { try writer.build(base: input, tableVersion: snapshot.version) }
         return ViewMaterialization(view: plan.view.name, mode: "full", toVersion: snapshot.version,
-                                   rowsRead: scanned.batches.reduce(0) { $0 + $1.rowCount },
+                                   rowsRead: snapshot.rowCount ?? latest.rowCount,
                                    rowsWritten: publication.rowCount, tombstones: publication.tombstoneCount,
                                    overlays: publication.overlayCount, folded: publication.folded)
     }

@@ -43,7 +43,9 @@ struct ColumnChunkDecoder {
     init(leaf: LeafColumn, codec: Codec, rowCount: Int, options: ParquetReadOptions,
          decompressor: PageDecompressor, declaredValues: Int = 0, selection: [Int]? = nil) throws {
         if let selection {
-            guard !leaf.isVector else { throw ParquetError(.invalidArgument, "a row selection cannot be applied to a list column") }
+            guard !leaf.isVector || (leaf.dimensionIsDeclared && leaf.field.map({ if case .vector = $0.type { true } else { false } }) == true) else {
+                throw ParquetError(.invalidArgument, "a row selection applies to flat columns and vectors of declared dimension")
+            }
             var previous = 0
             for r in selection {
                 guard r >= previous, r < rowCount else {
@@ -125,11 +127,57 @@ struct ColumnChunkDecoder {
         return leaf.isVector ? false : validity.count >= rowCount
     }
 
+    /// A vector page under a row selection: decoded on its own (its row count is known only
+    /// from its levels), then the selected rows' floats copied out. Pages must start at a row
+    /// boundary (Larder and pyarrow write them so); otherwise `.unsupported`, and the caller
+    /// reads the whole chunk instead.
+    private mutating func selectingVectorRows(_ selection: [Int], _ decodePage: (inout Self) throws -> Void) throws {
+        guard case .vector(let dimension)? = leaf.field?.type else {
+            throw ParquetError(.unsupported, "row selection on a list without a vector type")
+        }
+        var pageValues = DenseValues(), pageValid = Bitmap(count: 0, value: false), pageLengths: [Int] = []
+        swap(&dense, &pageValues)
+        swap(&listRowValid, &pageValid)
+        swap(&listLengths, &pageLengths)
+        let decoded = Result { try decodePage(&self) }
+        swap(&dense, &pageValues)
+        swap(&listRowValid, &pageValid)
+        swap(&listLengths, &pageLengths)
+        try decoded.get()
+        guard repetition.first.map({ $0 == 0 }) ?? true else {
+            throw ParquetError(.unsupported, "a list row continues across pages; read the whole column")
+        }
+        let pageStart = rowsDone
+        rowsDone += pageLengths.count
+        guard rowsDone <= rowCount else { throw ParquetError(.corrupt, "list column holds more than \(rowCount) rows") }
+        var valueStart = 0, row = 0
+        while cursor < selection.count && selection[cursor] < rowsDone {
+            let r = selection[cursor] - pageStart
+            while row < r {
+                valueStart += pageLengths[row]
+                row += 1
+            }
+            cursor += 1
+            let valid = pageValid[r]
+            selectedValidity.append(valid)
+            if valid {
+                guard pageLengths[r] == dimension, valueStart + dimension <= pageValues.float.count else {
+                    throw ParquetError(.unsupported, "list '\(leaf.name)' has a row of length \(pageLengths[r]), not \(dimension)")
+                }
+                selected.float.append(contentsOf: pageValues.float[valueStart ..< valueStart + dimension])
+            } else {
+                selectedSawNull = true
+                selected.float.append(contentsOf: repeatElement(0, count: dimension))
+            }
+        }
+    }
+
     /// Runs `decodePage` for a data page of `pageRows` rows. With a row selection, the page is
     /// skipped when it holds no selected row, and otherwise decoded on its own (dictionary
     /// pages to indices only) and just its selected rows kept.
     private mutating func selectingRows(pageRows: Int, _ decodePage: (inout Self) throws -> Void) throws {
         guard let selection else { return try decodePage(&self) }
+        if leaf.isVector { return try selectingVectorRows(selection, decodePage) }
         guard pageRows >= 0, pageRows <= rowCount - rowsDone else {
             throw ParquetError(.corrupt, "page declares \(pageRows) values but at most \(rowCount - rowsDone) can remain in its row group")
         }
@@ -414,6 +462,13 @@ struct ColumnChunkDecoder {
         guard let field = leaf.field else {
             throw ParquetError(.unsupported, leaf.unsupportedReason ?? "unsupported column")
         }
+        if let selection, leaf.isVector, case .vector(let dimension) = field.type {
+            guard cursor == selection.count else {
+                throw ParquetError(.corrupt, "column chunk ends before row \(selection[cursor]) of its \(rowCount)")
+            }
+            return try Column(type: field.type, storage: .vector(dimension: dimension, values: selected.float),
+                              validity: selectedSawNull ? selectedValidity : nil)
+        }
         if leaf.isVector { return try finishVector(field) }
         if let selection {
             guard cursor == selection.count else {
@@ -439,7 +494,7 @@ struct ColumnChunkDecoder {
         let nullable = leaf.field?.isNullable ?? true
         let nullRowLevel: UInt32 = nullable ? 0 : UInt32.max
         let emptyListLevel = UInt32(nullable ? 1 : 0)
-        listLengths.reserveCapacity(rowCount)
+        if selection == nil { listLengths.reserveCapacity(rowCount) }
         try repetition.withUnsafeBufferPointer { rep in
             try definition.withUnsafeBufferPointer { def in
                 for i in 0 ..< rep.count {

@@ -118,6 +118,11 @@ public final class ParquetFile: Sendable {
             let leaf = leafIndices[c]
             results.set(c, Result {
                 if self.leaves[leaf].isVector {
+                    // Vectors of a declared dimension are selected page by page; anything else
+                    // (ragged lists, rows split across pages) is read whole, then taken.
+                    if let selected = try? self.decodeChunk(rowGroup: index, leaf: leaf, decompressor: PageDecompressor(), selection: rows) {
+                        return selected
+                    }
                     return try self.decodeChunk(rowGroup: index, leaf: leaf, decompressor: PageDecompressor()).take(rows)
                 }
                 return try self.decodeChunk(rowGroup: index, leaf: leaf, decompressor: PageDecompressor(), selection: rows)
