@@ -495,24 +495,41 @@ struct ColumnChunkDecoder {
         let nullRowLevel: UInt32 = nullable ? 0 : UInt32.max
         let emptyListLevel = UInt32(nullable ? 1 : 0)
         if selection == nil { listLengths.reserveCapacity(rowCount) }
+        // Row lengths and validity are counted in locals and appended once per page.
+        var lengths: [Int] = []
+        var valid: [Bool] = []
+        var current = 0
+        var inRow = false
+        if let first = repetition.first, first != 0 {
+            // The page continues the previous page's last row.
+            guard let last = listLengths.popLast() else {
+                throw ParquetError(.corrupt, "list continues before any row starts")
+            }
+            current = last
+            inRow = true
+        }
         try repetition.withUnsafeBufferPointer { rep in
             try definition.withUnsafeBufferPointer { def in
                 for i in 0 ..< rep.count {
                     let d = def[i]
                     if rep[i] == 0 {
-                        listRowValid.append(d != nullRowLevel)
-                        listLengths.append(0)
-                    } else if listLengths.isEmpty {
-                        throw ParquetError(.corrupt, "list continues before any row starts")
+                        if inRow { lengths.append(current) }
+                        current = 0
+                        inRow = true
+                        valid.append(d != nullRowLevel)
                     }
                     if d == maxDef {
-                        listLengths[listLengths.count - 1] += 1
+                        current += 1
                     } else if d != nullRowLevel && d != emptyListLevel {
                         throw ParquetError(.unsupported, "list '\(leaf.name)' holds a null element; Larder vectors have no null elements")
                     }
                 }
             }
         }
+        if inRow { lengths.append(current) }
+        listLengths.append(contentsOf: lengths)
+        let bits = Bitmap(valid)
+        listRowValid.append(bits: bits.bytes, count: bits.count)
         guard listLengths.count <= rowCount else {
             throw ParquetError(.corrupt, "list column holds more than \(rowCount) rows")
         }
