@@ -1,6 +1,48 @@
 // Gather from several columns: one output column picking rows out of many sources, without
 // concatenating them first (joins collect matches per file and put them in spine order).
 
+/// Which source row lands at each output row of a ``Column/gather(_:plan:)``, grouped by
+/// source once so that several columns can be gathered with the same plan.
+public struct GatherPlan: Sendable {
+    /// Output rows.
+    public let count: Int
+    let rows: [Int32]
+    /// Output positions grouped by source: those of source `p` are `positions[starts[p] ..< starts[p + 1]]`.
+    let starts: [Int]
+    let positions: [Int]
+    /// Whether every output row has a source row.
+    public var isComplete: Bool { positions.count == count }
+
+    /// Output row `k` is row `rows[k]` of source `pieces[k]`; a negative piece gives a null row.
+    /// - Parameter sourceRowCounts: the row count of each source.
+    /// - Throws: ``ColumnarError`` `.lengthMismatch` if `pieces` and `rows` differ in length,
+    ///   `.outOfRange` for a piece or row that does not exist.
+    public init(pieces: [Int32], rows: [Int32], sourceRowCounts: [Int]) throws {
+        guard pieces.count == rows.count else {
+            throw ColumnarError(.lengthMismatch, "\(pieces.count) pieces for \(rows.count) rows")
+        }
+        var starts = [Int](repeating: 0, count: sourceRowCounts.count + 1)
+        for k in pieces.indices where pieces[k] >= 0 {
+            let p = Int(pieces[k]), r = Int(rows[k])
+            guard p < sourceRowCounts.count, r >= 0, r < sourceRowCounts[p] else {
+                throw ColumnarError(.outOfRange, "gather position \(k) asks for row \(r) of source \(p)")
+            }
+            starts[p + 1] += 1
+        }
+        for i in 0 ..< sourceRowCounts.count { starts[i + 1] += starts[i] }
+        var positions = [Int](repeating: 0, count: starts[sourceRowCounts.count])
+        var fill = starts
+        for k in pieces.indices where pieces[k] >= 0 {
+            positions[fill[Int(pieces[k])]] = k
+            fill[Int(pieces[k])] += 1
+        }
+        self.count = pieces.count
+        self.rows = rows
+        self.starts = starts
+        self.positions = positions
+    }
+}
+
 extension Column {
     /// Row `k` of the result is row `rows[k]` of `sources[pieces[k]]`; a negative piece gives
     /// a null row. Equal to concatenating `sources` and taking, without the concatenated copy.
@@ -12,44 +54,45 @@ extension Column {
     ///   `.lengthMismatch` if there are no sources or `pieces` and `rows` differ in length,
     ///   `.outOfRange` for a piece or row that does not exist.
     public static func gather(_ sources: [Column], pieces: [Int32], rows: [Int32]) throws -> Column {
+        try gather(sources, plan: GatherPlan(pieces: pieces, rows: rows, sourceRowCounts: sources.map(\.count)))
+    }
+
+    /// The rows `plan` picks out of `sources` (which must have the row counts the plan was
+    /// made for).
+    /// - Throws: ``ColumnarError`` `.typeMismatch` if the sources differ in type,
+    ///   `.lengthMismatch` if there are no sources or not as many as the plan's.
+    public static func gather(_ sources: [Column], plan: GatherPlan) throws -> Column {
         guard let first = sources.first else { throw ColumnarError(.lengthMismatch, "no columns to gather from") }
-        guard pieces.count == rows.count else {
-            throw ColumnarError(.lengthMismatch, "\(pieces.count) pieces for \(rows.count) rows")
+        guard sources.count + 1 == plan.starts.count else {
+            throw ColumnarError(.lengthMismatch, "\(sources.count) sources for a plan over \(plan.starts.count - 1)")
         }
         for (position, column) in sources.enumerated() where column.type != first.type {
             throw ColumnarError(.typeMismatch, "column \(position) is \(column.type) but column 0 is \(first.type)")
         }
-        for k in pieces.indices where pieces[k] >= 0 {
-            let p = Int(pieces[k]), r = Int(rows[k])
-            guard p < sources.count, r >= 0, r < sources[p].count else {
-                throw ColumnarError(.outOfRange, "gather position \(k) asks for row \(r) of source \(p)")
-            }
-        }
-        let count = pieces.count
-        // Output positions grouped by piece (counting sort), so each source is read through
-        // its own buffer pointer.
-        var starts = [Int](repeating: 0, count: sources.count + 1)
-        for p in pieces where p >= 0 { starts[Int(p) + 1] += 1 }
-        for i in 0 ..< sources.count { starts[i + 1] += starts[i] }
-        var positions = [Int](repeating: 0, count: starts[sources.count])
-        var fill = starts
-        for k in 0 ..< count where pieces[k] >= 0 {
-            positions[fill[Int(pieces[k])]] = k
-            fill[Int(pieces[k])] += 1
-        }
-        let matched = positions.count
+        let count = plan.count, starts = plan.starts, positions = plan.positions, rows = plan.rows
         let validity: Bitmap?
-        if matched == count && sources.allSatisfy({ $0.validity == nil }) {
+        if plan.isComplete && sources.allSatisfy({ $0.validity == nil }) {
             validity = nil
         } else {
-            var valid = [Bool](repeating: false, count: count)
-            for p in sources.indices {
-                for i in starts[p] ..< starts[p + 1] {
-                    let k = positions[i]
-                    valid[k] = sources[p].isValid(Int(rows[k]))
+            var bytes = [UInt8](repeating: 0, count: (count + 7) / 8)
+            bytes.withUnsafeMutableBufferPointer { out in
+                for p in sources.indices {
+                    if let v = sources[p].validity {
+                        v.bytes.withUnsafeBufferPointer { bits in
+                            for i in starts[p] ..< starts[p + 1] {
+                                let k = positions[i], r = Int(rows[k])
+                                if bits[r >> 3] & (1 << UInt8(r & 7)) != 0 { out[k >> 3] |= 1 << UInt8(k & 7) }
+                            }
+                        }
+                    } else {
+                        for i in starts[p] ..< starts[p + 1] {
+                            let k = positions[i]
+                            out[k >> 3] |= 1 << UInt8(k & 7)
+                        }
+                    }
                 }
             }
-            validity = Bitmap(valid).asValidity
+            validity = Bitmap(bytes: bytes, count: count).asValidity
         }
         func fixed<T>(_ values: [[T]], zero: T) -> [T] {
             var out = [T](repeating: zero, count: count)

@@ -257,9 +257,10 @@ extension Table {
             rows = r
         }
         let schema = sources[0].schema
+        let plan = try GatherPlan(pieces: pieces, rows: rows, sourceRowCounts: sources.map(\.rowCount))
         let columns = UnsafeColumnSlots(count: schema.count)
         let work: @Sendable (Int) -> Void = { c in
-            columns.set(c, Result { try Column.gather(sources.map { $0.columns[c] }, pieces: pieces, rows: rows) })
+            columns.set(c, Result { try Column.gather(sources.map { $0.columns[c] }, plan: plan) })
         }
         DispatchQueue.concurrentPerform(iterations: schema.count, execute: work)
         return try RecordBatch(schema: schema, columns: try columns.values())

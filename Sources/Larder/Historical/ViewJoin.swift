@@ -110,9 +110,10 @@ struct ViewJoin {
         }
         if pieces.isEmpty { pieces = [RecordBatch.empty(gatherSchema)] }
         // Put the winners in spine order straight from the pieces, one column per task.
-        let sources = pieces, pieceOf = targetPiece, rowOf = targetRow
+        let sources = pieces
+        let plan = try GatherPlan(pieces: targetPiece, rows: targetRow, sourceRowCounts: pieces.map(\.rowCount))
         let placed = try FeatureDatabase.parallelMap(Array(gatherSchema.fields.indices), threads: nil) { c in
-            try Column.gather(sources.map { $0.columns[c] }, pieces: pieceOf, rows: rowOf)
+            try Column.gather(sources.map { $0.columns[c] }, plan: plan)
         }
         output.features = Array(placed[0 ..< request.features.count])
         output.eventTimes = placed[request.features.count]
