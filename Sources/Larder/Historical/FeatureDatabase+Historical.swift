@@ -55,14 +55,7 @@ extension FeatureDatabase {
     /// most `options.spineChunkRows` rows, so it need not fit in memory.
     public func historicalFeatures(spineFile: String, features: FeatureSelection, options: HistoricalOptions = .init(),
                                    output: (RecordBatch) throws -> Void) throws -> HistoricalSummary {
-        let spine = try SpineFileReader(path: spineFile, chunkRows: options.spineChunkRows)
-        let plan: HistoricalPlan
-        do {
-            plan = try planHistorical(spineSchema: spine.schema, features: features, options: options)
-        } catch var e as DatabaseError {
-            if e.code == .invalidInput && e.file == nil { e.file = spineFile }
-            throw e
-        }
+        let (spine, plan) = try planSpineFile(spineFile, features: features, options: options)
         return try executeHistorical(plan, options: options, total: spine.rowCount, nextChunk: spine.next, output: output)
     }
 
@@ -73,14 +66,7 @@ extension FeatureDatabase {
     public func writeHistoricalFeatures(spineFile: String, features: FeatureSelection, to outputPath: String,
                                         options: HistoricalOptions = .init(),
                                         parquet: ParquetWriteOptions = .init()) throws -> HistoricalSummary {
-        let spine = try SpineFileReader(path: spineFile, chunkRows: options.spineChunkRows)
-        let plan: HistoricalPlan
-        do {
-            plan = try planHistorical(spineSchema: spine.schema, features: features, options: options)
-        } catch var e as DatabaseError {
-            if e.code == .invalidInput && e.file == nil { e.file = spineFile }
-            throw e
-        }
+        let (spine, plan) = try planSpineFile(spineFile, features: features, options: options)
         let writer: ParquetWriter
         do { writer = try ParquetWriter(path: outputPath, schema: plan.outputSchema, options: parquet) } catch {
             throw DatabaseError(.io, "cannot write the training set", file: outputPath, underlying: error)
@@ -97,6 +83,18 @@ extension FeatureDatabase {
         } catch {
             writer.abandon()
             throw error
+        }
+    }
+
+    /// Opens a spine file and plans the request against its schema; spine errors name the file.
+    private func planSpineFile(_ spineFile: String, features: FeatureSelection,
+                               options: HistoricalOptions) throws -> (SpineFileReader, HistoricalPlan) {
+        let spine = try SpineFileReader(path: spineFile, chunkRows: options.spineChunkRows)
+        do {
+            return (spine, try planHistorical(spineSchema: spine.schema, features: features, options: options))
+        } catch var e as DatabaseError {
+            if e.code == .invalidInput && e.file == nil { e.file = spineFile }
+            throw e
         }
     }
 
