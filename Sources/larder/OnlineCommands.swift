@@ -74,10 +74,13 @@ struct GetCommand: ParsableCommand {
     @Option(name: .customLong("entity"), parsing: .singleValue, help: "KEY=VALUE[,KEY=VALUE] (repeatable).")
     var entities: [String] = []
     @Flag(help: "Print Feast's get-online-features response shape as JSON.") var json = false
+    @Option(help: "Read as of this time (ISO 8601) for the ttl check, e.g. to look at historical data; default now.")
+    var at: String?
 
     func validate() throws {
         if (features == nil) == (service == nil) { throw ValidationError("give --features or --service (one of them)") }
         if entities.isEmpty { throw ValidationError("give at least one --entity KEY=VALUE") }
+        if let at, Timestamp.parseISO8601(at) == nil { throw ValidationError("--at must be an ISO 8601 time, e.g. 2026-06-30T00:00:00Z") }
     }
 
     func run() throws {
@@ -108,7 +111,7 @@ struct GetCommand: ParsableCommand {
             }
             parsed.append(entity)
         }
-        let result = try reader.read(entities: parsed)
+        let result = try reader.read(entities: parsed, at: at.flatMap(Timestamp.parseISO8601))
         if json {
             var names = keyTypes.map(\.name)
             var results: [[String: Any]] = keyTypes.map { key in
