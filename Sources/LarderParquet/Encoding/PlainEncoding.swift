@@ -102,8 +102,13 @@ enum PlainEncoding {
                                            appendingTo out: inout [T]) throws -> Int {
         let bytes = try checkedByteCount(count, size: MemoryLayout<T>.stride, available: src.count, type: "\(T.self)")
         guard count > 0, let s = src.baseAddress else { return 0 }
+        if Int(bitPattern: s) % MemoryLayout<T>.alignment == 0 {
+            // Aligned (the usual case: a page's values start its buffer): one copy, no zero fill.
+            s.withMemoryRebound(to: T.self, capacity: count) { out.append(contentsOf: UnsafeBufferPointer(start: $0, count: count)) }
+            return bytes
+        }
         let start = out.count
-        // Grow, then copy raw bytes: the source may be unaligned for T.
+        // Grow, then copy raw bytes: the source is unaligned for T.
         out.append(contentsOf: repeatElement(T.zero, count: count))
         out.withUnsafeMutableBytes { raw in
             raw.baseAddress?.advanced(by: start * MemoryLayout<T>.stride).copyMemory(from: s, byteCount: bytes)
