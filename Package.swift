@@ -11,11 +11,19 @@ let package = Package(
         .library(name: "LarderTable", targets: ["LarderTable"]),
         .library(name: "LarderOnline", targets: ["LarderOnline"]),
         .library(name: "Larder", targets: ["Larder"]),
+        .library(name: "LarderServer", targets: ["LarderServer"]),
         .executable(name: "larder", targets: ["larder"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        // The HTTP feature server (LarderServer). FullFoundation only: the default
+        // ConfigurationSupport trait would build swift-configuration, which Larder does not use.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // C libraries, each its own system-library target (see STYLE.md).
@@ -38,15 +46,31 @@ let package = Package(
             name: "Larder",
             dependencies: ["LarderTable", "LarderParquet", "LarderColumnar", "LarderOnline", .product(name: "Yams", package: "Yams")]
         ),
+        // The HTTP feature server: Feast's feature-server API over FeatureDatabase.
+        .target(
+            name: "LarderServer",
+            dependencies: [
+                "Larder",
+                "LarderColumnar",
+                "LarderTable",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .executableTarget(
             name: "larder",
             dependencies: [
                 "Larder",
+                "LarderServer",
                 "LarderOnline",
                 "LarderParquet",
                 "LarderTable",
                 "CLarderSys",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
@@ -64,6 +88,10 @@ let package = Package(
         .testTarget(name: "LarderTableTests", dependencies: ["LarderTable", "LarderTestSupport"]),
         .testTarget(name: "LarderOnlineTests", dependencies: ["LarderOnline", "LarderTestSupport"]),
         .testTarget(name: "LarderTests", dependencies: ["Larder", "LarderTestSupport"]),
+        .testTarget(
+            name: "LarderServerTests",
+            dependencies: ["LarderServer", "Larder", "LarderColumnar", "LarderTable", "LarderTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
         // Runs the built `larder` binary as a user would.
         .testTarget(name: "LarderCLITests", dependencies: ["LarderParquet", "LarderTestSupport"]),
     ],

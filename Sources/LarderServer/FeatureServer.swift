@@ -1,0 +1,244 @@
+import Dispatch
+import Foundation
+import Hummingbird
+import NIOCore
+import Larder
+import LarderColumnar
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Larder's HTTP feature server: Feast's feature-server API over a ``FeatureDatabase``.
+///
+/// ```swift
+/// let server = FeatureServer(database: try FeatureDatabase.open(at: "larder.db"),
+///                            configuration: ServerConfiguration(port: 6566), logger: logger)
+/// try await server.application().runService()   // until SIGTERM / SIGINT
+/// ```
+public final class FeatureServer: Sendable {
+    public let database: FeatureDatabase
+    public let configuration: ServerConfiguration
+    let logger: Logger
+    let metrics = ServerMetrics()
+    let servedLog: ServedFeatureLog
+
+    struct CachedReader: Sendable {
+        let reader: OnlineFeatureReader
+        let keys: [(name: String, type: DataType)]
+        /// The service's name when its served vectors are logged.
+        let loggedService: String?
+    }
+
+    private let readers = Mutex<[String: CachedReader]>([:])
+
+    public init(database: FeatureDatabase, configuration: ServerConfiguration = .init(), logger: Logger = Logger(label: "larder.server")) {
+        self.database = database
+        self.configuration = configuration
+        self.logger = logger
+        servedLog = ServedFeatureLog(database: database, logger: logger)
+    }
+
+    /// The router: the endpoints behind the server's middleware (auth, limits, errors, metrics).
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: ServerMiddleware(server: self))
+        router.get("/health") { _, _ in Self.json(#"{"status":"ok"}"#) }
+        router.get("/metrics") { [self] _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.render(database: database))))
+        }
+        router.post("/get-online-features") { [self] request, _ in try await getOnlineFeatures(request) }
+        router.post("/push") { [self] request, _ in try await push(request) }
+        router.post("/materialize") { [self] request, _ in try await materialize(request, incremental: false) }
+        router.post("/materialize-incremental") { [self] request, _ in try await materialize(request, incremental: true) }
+        return router
+    }
+
+    /// The application: the router on `configuration.host:port`, with the reader refresher and
+    /// the served-feature log as services. `onServerRunning` gets the bound port (useful with
+    /// port 0).
+    public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let idle = TimeAmount.nanoseconds(Int64(configuration.requestTimeout.components.seconds) * 1_000_000_000
+            + configuration.requestTimeout.components.attoseconds / 1_000_000_000)
+        return Application(
+            router: router(),
+            server: .http1(configuration: .init(idleTimeout: idle)),
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "larder"),
+            services: [BackgroundService(server: self)],
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+    }
+
+    // MARK: Endpoints
+
+    func getOnlineFeatures(_ request: Request) async throws -> Response {
+        let body = try await collect(request)
+        let parsed = try OnlineFeaturesRequest(try JSONValue.parse(body.readableBytesView), maxEntities: configuration.maxEntities)
+        let cached = try reader(for: parsed)
+        let (batch, echoed) = try parsed.keyBatch(cached.keys)
+        let result = try cached.reader.read(entities: batch)
+        if !parsed.fullFeatureNames {
+            var seen = Set<String>()
+            for feature in result.features where !seen.insert(feature.feature).inserted {
+                throw ServerError.badRequest("feature '\(feature.feature)' is requested from several views; set \"full_feature_names\": true")
+            }
+        }
+        metrics.rowsServed.increment(by: Int64(parsed.entityCount))
+        if let service = cached.loggedService { servedLog.append(service: service, keys: batch, result: result) }
+        return Self.json(FeastResponse.encode(result, keys: echoed, fullFeatureNames: parsed.fullFeatureNames))
+    }
+
+    func push(_ request: Request) async throws -> Response {
+        let body = try await collect(request)
+        let push = try PushRequest(try JSONValue.parse(body.readableBytesView), database: database)
+        let database = database
+        let outcome = try await offload("push to '\(push.view)'") { () throws -> (IngestResult, MaterializeResult?) in
+            let ingested = try database.ingest([push.batch], into: push.view, source: "push")
+            guard push.online else { return (ingested, nil) }
+            return (ingested, try database.materialize(MaterializeOptions(mode: .incremental, views: [push.view])))
+        }
+        if push.online { refreshReaders() }
+        logger.info("push", metadata: ["view": "\(push.view)", "rows": "\(push.batch.rowCount)",
+                                       "version": "\(outcome.0.version.map(String.init) ?? "none")", "online": "\(push.online)"])
+        var w = JSONWriter()
+        w.raw("{\"view\":")
+        w.string(push.view)
+        w.raw(",\"rows\":\(push.batch.rowCount),\"version\":\(outcome.0.version.map(String.init) ?? "null")")
+        if let online = outcome.1?.views.first {
+            w.raw(",\"online_version\":\(online.toVersion),\"materialize_mode\":")
+            w.string(online.mode)
+        }
+        w.raw("}")
+        return Self.json(w.bytes)
+    }
+
+    func materialize(_ request: Request, incremental: Bool) async throws -> Response {
+        let body = try await collect(request)
+        var options = try MaterializeRequest(body.readableBytes == 0 ? .object([:]) : try JSONValue.parse(body.readableBytesView),
+                                             incremental: incremental).options
+        if options.views?.isEmpty == true { options.views = nil }
+        let database = database, chosen = options
+        let result = try await offload(incremental ? "incremental materialization" : "materialization") {
+            try database.materialize(chosen)
+        }
+        refreshReaders()
+        for view in result.views {
+            logger.info("materialize", metadata: ["view": "\(view.view)", "mode": "\(view.mode)", "version": "\(view.toVersion)",
+                                                  "rows": "\(view.rowsWritten)", "seconds": "\(view.seconds)"])
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Self.json(Array(try encoder.encode(result)))
+    }
+
+    // MARK: Readers
+
+    /// The cached reader of the request's selection, opened on first use.
+    func reader(for request: OnlineFeaturesRequest) throws -> CachedReader {
+        if let hit = readers.withLock({ $0[request.selectionKey] }) { return hit }
+        let reader = try database.onlineReader(features: request.selection)
+        var loggedService: String?
+        if let service = request.service, try database.catalog().featureService(named: service)?.logServedFeatures == true {
+            loggedService = service
+        }
+        let cached = CachedReader(reader: reader, keys: reader.keyColumns, loggedService: loggedService)
+        readers.withLock { readers in
+            if readers.count >= configuration.readerCacheSize { readers.removeAll() }
+            readers[request.selectionKey] = cached
+        }
+        return cached
+    }
+
+    /// Moves every cached reader to its stores' newest published state; a reader that cannot
+    /// (a store rebuilt with another schema, a view dropped) is dropped and reopened on next use.
+    public func refreshReaders() {
+        let all = readers.withLock { $0 }
+        for (key, cached) in all {
+            do {
+                try cached.reader.refresh()
+            } catch {
+                logger.notice("dropping a cached reader", metadata: ["selection": "\(key)", "error": "\(error)"])
+                readers.withLock { _ = $0.removeValue(forKey: key) }
+            }
+        }
+    }
+
+    // MARK: Helpers
+
+    /// The request's body, up to `maxBodyBytes` (413 beyond), within the request timeout.
+    func collect(_ request: Request) async throws -> ByteBuffer {
+        let limit = configuration.maxBodyBytes
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+            throw ServerError(.contentTooLarge, "payload_too_large", "the request body is \(length) bytes; the limit is \(limit) (raise --max-body-bytes)")
+        }
+        let body = request.body
+        do {
+            return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+                group.addTask { try await body.collect(upTo: limit) }
+                group.addTask {
+                    try await Task.sleep(for: self.configuration.requestTimeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let buffer = first else {
+                    throw ServerError(.requestTimeout, "timeout", "the request body did not arrive within \(self.configuration.requestTimeout)")
+                }
+                return buffer
+            }
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw ServerError(.contentTooLarge, "payload_too_large", "the request body is over \(limit) bytes (raise --max-body-bytes)")
+        }
+    }
+
+    /// Runs blocking database work on a Dispatch thread (not the server's event loops or the
+    /// cooperative pool), answering 503 when it outlasts the request timeout. The work itself
+    /// cannot be interrupted: it may still complete after the timeout.
+    func offload<T: Sendable>(_ what: String, _ work: @escaping @Sendable () throws -> T) async throws -> T {
+        let timeout = configuration.requestTimeout
+        let once = Mutex<CheckedContinuation<T, any Error>?>(nil)
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            once.withLock { $0 = continuation }
+            DispatchQueue.global().async {
+                let result = Result { try work() }
+                once.withLock { $0.take() }?.resume(with: result)
+            }
+            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+            DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
+                once.withLock { $0.take() }?.resume(throwing: ServerError(
+                    .serviceUnavailable, "timeout", "the \(what) did not finish within \(timeout); it may still complete (check `larder history` and the online store)"))
+            }
+        }
+    }
+
+    static func json(_ text: String) -> Response { json(Array(text.utf8)) }
+
+    static func json(_ bytes: [UInt8]) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}
+
+/// Refreshes the cached readers and flushes the served-feature log until shutdown (then flushes
+/// once more).
+struct BackgroundService: Service {
+    let server: FeatureServer
+
+    func run() async throws {
+        let interval = min(server.configuration.refreshInterval, server.configuration.servedLogFlushInterval)
+        await cancelWhenGracefulShutdown {
+            var sinceFlush = Duration.zero
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: interval) } catch { break }
+                server.refreshReaders()
+                sinceFlush += interval
+                if sinceFlush >= server.configuration.servedLogFlushInterval {
+                    sinceFlush = .zero
+                    server.servedLog.flush()
+                }
+            }
+        }
+        server.servedLog.flush()
+        server.logger.info("stopped: served-feature log flushed")
+    }
+}

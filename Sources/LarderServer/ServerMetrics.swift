@@ -1,0 +1,80 @@
+import Foundation
+import Larder
+import Prometheus
+import Synchronization
+
+/// The server's metrics, rendered in Prometheus' text format by `GET /metrics`:
+///
+/// - `larder_http_requests_total{endpoint, status}`: requests answered;
+/// - `larder_http_request_duration_seconds{endpoint}`: latency histogram (from the request's
+///   arrival at the router to its response);
+/// - `larder_rows_served_total`: entity rows answered by `get-online-features`;
+/// - `larder_online_state_age_seconds{view}`: seconds since each online view's store was last
+///   published (a materialization or push); `larder_online_table_version{view}`: the table
+///   version the store reflects. Both are read at scrape time.
+final class ServerMetrics: Sendable {
+    /// The endpoints with their own series; anything else is counted as `other`.
+    static let endpoints = ["/get-online-features", "/push", "/materialize", "/materialize-incremental", "/health", "/metrics"]
+
+    let registry = PrometheusCollectorRegistry()
+    private let durations: [String: DurationHistogram]
+    private let counters = Mutex<[String: Counter]>([:])
+    let rowsServed: Counter
+
+    init() {
+        // 50 µs to 10 s: single reads sit in the first buckets, materializations in the last.
+        let buckets: [Duration] = [
+            .microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500),
+            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+            .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+            .seconds(1), .seconds(2.5), .seconds(10),
+        ]
+        var durations: [String: DurationHistogram] = [:]
+        for endpoint in Self.endpoints + ["other"] {
+            durations[endpoint] = registry.makeDurationHistogram(
+                name: "larder_http_request_duration_seconds", labels: [("endpoint", endpoint)], buckets: buckets,
+                help: "Time from a request's arrival to its response, per endpoint.")
+        }
+        self.durations = durations
+        rowsServed = registry.makeCounter(name: "larder_rows_served_total", help: "Entity rows answered by get-online-features.")
+    }
+
+    static func endpoint(_ path: String) -> String {
+        endpoints.contains(path) ? path : "other"
+    }
+
+    func record(endpoint: String, status: Int, duration: Duration) {
+        durations[endpoint]?.record(duration)
+        let key = "\(endpoint) \(status)"
+        let counter = counters.withLock { counters in
+            if let hit = counters[key] { return hit }
+            let made = registry.makeCounter(name: "larder_http_requests_total",
+                                            labels: [("endpoint", endpoint), ("status", String(status))],
+                                            help: "Requests answered, per endpoint and status.")
+            counters[key] = made
+            return made
+        }
+        counter.increment()
+    }
+
+    /// Sets the per-view gauges from the online stores' current state, then renders everything.
+    func render(database: FeatureDatabase) -> [UInt8] {
+        if let catalog = try? database.catalog() {
+            let now = Date()
+            for view in catalog.featureViews where view.online {
+                let current = database.path + "/online/" + view.name + "/CURRENT"
+                guard let attributes = try? FileManager.default.attributesOfItem(atPath: current),
+                      let modified = attributes[.modificationDate] as? Date else { continue }
+                registry.makeGauge(name: "larder_online_state_age_seconds", labels: [("view", view.name)],
+                                   help: "Seconds since the view's online store was last published.")
+                    .set(now.timeIntervalSince(modified))
+                if let store = try? database.onlineStore(view: view.name, verification: .header) {
+                    registry.makeGauge(name: "larder_online_table_version", labels: [("view", view.name)],
+                                       help: "The table version the view's online store reflects.")
+                        .set(Double(store.tableVersion))
+                }
+            }
+        }
+        return registry.emitToBuffer()
+    }
+}
