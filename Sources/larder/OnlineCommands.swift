@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Larder
 import LarderColumnar
+import LarderServer
 
 /// `larder materialize`: bring the online stores up to date with the tables.
 struct MaterializeCommand: ParsableCommand {
@@ -113,19 +114,9 @@ struct GetCommand: ParsableCommand {
         }
         let result = try reader.read(entities: parsed, at: at.flatMap(Timestamp.parseISO8601))
         if json {
-            var names = keyTypes.map(\.name)
-            var results: [[String: Any]] = keyTypes.map { key in
-                ["values": parsed.map { jsonValue($0[key.name] ?? .null) },
-                 "statuses": parsed.map { _ in "PRESENT" },
-                 "event_timestamps": parsed.map { _ in "1970-01-01T00:00:00Z" }]
-            }
-            for feature in result.features {
-                names.append(feature.name)
-                results.append(["values": feature.values.map(jsonValue),
-                                "statuses": feature.statuses.map(\.rawValue),
-                                "event_timestamps": feature.eventTimestamps.map { $0.map { Timestamp.iso8601(micros: $0) } ?? "1970-01-01T00:00:00Z" }])
-            }
-            try printJSON(["metadata": ["feature_names": names], "results": results])
+            // The same bytes the feature server answers (LarderServer.FeastResponse).
+            let keys = keyTypes.map { key in (name: key.name, values: parsed.map { $0[key.name] ?? .null }) }
+            FileHandle.standardOutput.write(Data(FeastResponse.encode(result, keys: keys, fullFeatureNames: true) + [0x0A]))
             return
         }
         for (row, text) in entities.enumerated() {
@@ -174,22 +165,5 @@ struct VerifyOnlineCommand: ParsableCommand {
             }
         }
         if !report.passed { throw ExitCode(1) }
-    }
-}
-
-/// A value as JSON: numbers, strings, booleans, arrays, ISO times, base64 bytes, null.
-func jsonValue(_ value: Value) -> Any {
-    switch value {
-    case .null: return NSNull()
-    case .int32(let v): return v
-    case .int64(let v): return v
-    case .float32(let v): return v.isFinite ? Double(v) : NSNull()
-    case .float64(let v): return v.isFinite ? v : NSNull()
-    case .bool(let v): return v
-    case .string(let v): return v
-    case .binary(let v): return Data(v).base64EncodedString()
-    case .timestamp(let v): return Timestamp.iso8601(micros: v)
-    case .date(let v): return String(Timestamp.iso8601(micros: Int64(v) * 86_400_000_000).prefix(10))
-    case .vector(let v): return v.map { $0.isFinite ? Double($0) : 0 }
     }
 }
