@@ -111,12 +111,24 @@ struct BatchSource {
         for (c, column) in values.enumerated() {
             switch column.storage {
             case .bytes(let offsets, _):
-                if allRows && column.validity == nil {
-                    lengths[c] = offsets[count] - offsets[0]
-                } else {
-                    for r in rows where column.isValid(Int(r)) { lengths[c] += offsets[Int(r) + 1] - offsets[Int(r)] }
+                // Only values longer than the inline capacity go to the heap.
+                offsets.withUnsafeBufferPointer { o in
+                    var total = 0
+                    if allRows && column.validity == nil {
+                        for r in 0 ..< count {
+                            let length = o[r + 1] - o[r]
+                            if length > RowLayout.inlineBytesCapacity { total += length }
+                        }
+                    } else {
+                        for r in rows where column.isValid(Int(r)) {
+                            let length = o[Int(r) + 1] - o[Int(r)]
+                            if length > RowLayout.inlineBytesCapacity { total += length }
+                        }
+                    }
+                    lengths[c] = total
                 }
             case .vector(let d, _):
+                guard case .vector(_, false) = layout.slots[c].kind else { break }
                 var present = rows.count
                 if let validity = column.validity { present = rows.reduce(0) { $0 + (validity[Int($1)] ? 1 : 0) } }
                 lengths[c] = present * d * 4
@@ -169,7 +181,7 @@ struct BatchSource {
                 let row = entries[r]
                 row.storeBytes(of: row.load(fromByteOffset: byte, as: UInt8.self) | mask, toByteOffset: byte, as: UInt8.self)
             }
-            writeValues(column, rows, entries, offset: layout.slots[c].offset, column: c, output: &output)
+            writeValues(column, rows, entries, slot: layout.slots[c], column: c, output: &output)
         }
     }
 
@@ -200,7 +212,8 @@ struct BatchSource {
     }
 
     private func writeValues(_ column: Column, _ rows: ArraySlice<Int32>, _ entries: Entries,
-                             offset: Int, column c: Int, output: inout OutputCursor) {
+                             slot: RowLayout.Slot, column c: Int, output: inout OutputCursor) {
+        let offset = slot.offset
         switch column.storage {
         case .int32(let v):
             v.withUnsafeBufferPointer { p in for r in rows { entries[r].store(p[Int(r)], at: offset) } }
@@ -214,16 +227,29 @@ struct BatchSource {
             v.withUnsafeBufferPointer { p in for r in rows { entries[r].store(UInt8(p[Int(r)] ? 1 : 0), at: offset) } }
         case .bytes(let offsets, let data):
             data.withUnsafeBytes { d in
-                for r in rows where column.isValid(Int(r)) {
-                    let start = offsets[Int(r)], length = offsets[Int(r) + 1] - start
-                    let at = output.append(UnsafeRawBufferPointer(rebasing: d[start ..< start + length]), column: c)
-                    entries[r].store(UInt64(at), at: offset)
-                    entries[r].store(UInt32(length), at: offset + 8)
+                offsets.withUnsafeBufferPointer { o in
+                    for r in rows where column.isValid(Int(r)) {
+                        let start = o[Int(r)], length = o[Int(r) + 1] - start
+                        let entry = entries[r]
+                        entry.store(UInt32(length), at: offset)
+                        if length <= RowLayout.inlineBytesCapacity {
+                            if length > 0, let b = d.baseAddress { (entry + offset + 4).copyMemory(from: b + start, byteCount: length) }
+                        } else {
+                            let at = output.append(UnsafeRawBufferPointer(rebasing: d[start ..< start + length]), column: c)
+                            entry.store(UInt64(at), at: offset + RowLayout.bytesHeapOffset)
+                        }
+                    }
                 }
             }
         case .vector(let dimension, let values):
             values.withUnsafeBytes { d in
                 let width = dimension * 4
+                if case .vector(_, true) = slot.kind, let b = d.baseAddress {
+                    for r in rows where column.isValid(Int(r)) {
+                        (entries[r] + offset).copyMemory(from: b + Int(r) * width, byteCount: width)
+                    }
+                    return
+                }
                 for r in rows where column.isValid(Int(r)) {
                     let at = output.append(UnsafeRawBufferPointer(rebasing: d[Int(r) * width ..< (Int(r) + 1) * width]), column: c)
                     entries[r].store(UInt64(at), at: offset)

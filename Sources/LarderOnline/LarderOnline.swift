@@ -11,5 +11,5 @@
 /// - ``OnlineStoreError``: typed errors naming the file and what to do.
 public enum LarderOnline {
     /// The on-disk format version this build writes and reads.
-    public static let formatVersion: UInt32 = 1
+    public static let formatVersion: UInt32 = 2
 }

@@ -79,7 +79,11 @@ public struct OnlineRow: @unchecked Sendable {
     /// nil for a null. The buffer must not escape `body`.
     public func withBytes<R>(_ column: Int, _ body: (UnsafeRawBufferPointer?) throws -> R) rethrows -> R {
         guard let offset = slot(column, .bytes, "string or binary") else { return try body(nil) }
-        return try body(table.heapBytes(offset: pointer.uint64(at: offset), length: Int(pointer.uint32(at: offset &+ 8))))
+        let length = Int(pointer.uint32(at: offset))
+        if length <= RowLayout.inlineBytesCapacity {
+            return try body(UnsafeRawBufferPointer(start: pointer + (offset &+ 4), count: length))
+        }
+        return try body(table.heapBytes(offset: pointer.uint64(at: offset &+ RowLayout.bytesHeapOffset), length: length))
     }
 
     /// The value of a string column (copied into a `String`).
@@ -94,12 +98,12 @@ public struct OnlineRow: @unchecked Sendable {
     /// Nil for a null, or for a damaged reference that points outside the file's heap.
     public func vector(_ column: Int) -> OnlineVector? {
         let slot = table.layout.slots[column]
-        guard case .vector(let dimension) = slot.kind else {
+        guard case .vector(let dimension, let inline) = slot.kind else {
             preconditionFailure("value column \(column) is \(table.schema.values[column].type), not a vector")
         }
         guard !isNull(column) else { return nil }
-        let offset = pointer.uint64(at: slot.offset)
-        let bytes = table.heapBytes(offset: offset, length: dimension &* 4)
+        let bytes = inline ? UnsafeRawBufferPointer(start: pointer + slot.offset, count: dimension &* 4)
+            : table.heapBytes(offset: pointer.uint64(at: slot.offset), length: dimension &* 4)
         guard bytes.count == dimension &* 4, let base = bytes.baseAddress,
               Int(bitPattern: base) & 3 == 0 else { return nil }
         return OnlineVector(table: table, base: base.bindMemory(to: Float.self, capacity: dimension), count: dimension)

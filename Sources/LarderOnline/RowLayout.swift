@@ -1,6 +1,6 @@
 import LarderColumnar
 
-/// Where each part of a fixed-width table entry lives (see docs/online-format.md, "Entries").
+/// Where each part of a fixed-width table entry lives (see docs/online-format.md, "The table").
 /// An entry is a hash-table slot and its row at once, so a lookup reads one place:
 ///
 /// ```
@@ -10,20 +10,25 @@ import LarderColumnar
 /// 24  flags       UInt8   (bit 0: tombstone)
 /// 25  validity    ceil(values / 8) bytes, bit set = value present
 /// ..  key         fixed canonical bytes (all-integer keys) or a 12-byte heap reference
-/// ..  values      one fixed-width slot per value column
+/// ..  values      one fixed-width slot per value column (short strings and vectors inline)
 /// ```
 ///
-/// The stride is rounded up to 8 bytes. Heap references are an `UInt64` heap offset followed by
-/// a `UInt32` length (strings, binary, variable keys) or an `UInt64` offset alone (vectors,
-/// whose length the dimension gives). All integers are little-endian and read unaligned.
+/// The stride is rounded up to 8 bytes. Short values live in the entry, so that a lookup
+/// reads one place in memory: a string or binary slot is a `UInt32` length and then either the
+/// bytes themselves (up to ``inlineBytesCapacity``) or an `UInt64` heap offset; a vector of up
+/// to ``maxInlineVectorDimension`` floats is stored in its slot (4-byte aligned), a longer one
+/// is an `UInt64` heap offset (its length the dimension gives). A variable key is a heap
+/// reference (`UInt64` offset, `UInt32` length). All integers are little-endian and read
+/// unaligned.
 struct RowLayout: Sendable {
     /// How a value column is stored in its row slot.
     enum Kind: Sendable, Equatable {
         case int32, int64, float32, float64, bool
-        /// A heap reference: offset (8) + length (4).
+        /// Length (4), then the bytes inline (up to 20) or a heap offset (8, at slot offset 8).
         case bytes
-        /// A heap offset (8) to `dimension` floats, 4-byte aligned in the heap.
-        case vector(dimension: Int)
+        /// `dimension` floats: in the slot (4-byte aligned) when `inline`, else a heap offset
+        /// (8) to them, 4-byte aligned in the heap.
+        case vector(dimension: Int, inline: Bool)
 
         init(_ type: DataType) {
             switch type {
@@ -33,7 +38,7 @@ struct RowLayout: Sendable {
             case .float64: self = .float64
             case .bool: self = .bool
             case .string, .binary: self = .bytes
-            case .vector(let d): self = .vector(dimension: d)
+            case .vector(let d): self = .vector(dimension: d, inline: d <= RowLayout.maxInlineVectorDimension)
             }
         }
 
@@ -43,8 +48,8 @@ struct RowLayout: Sendable {
             case .int32, .float32: 4
             case .int64, .float64: 8
             case .bool: 1
-            case .bytes: 12
-            case .vector: 8
+            case .bytes: RowLayout.bytesSlotWidth
+            case .vector(let d, let inline): inline ? d * 4 : 8
             }
         }
     }
@@ -63,6 +68,14 @@ struct RowLayout: Sendable {
     static let tombstoneFlag: UInt8 = 1
     /// The width of a heap reference (offset + length).
     static let referenceWidth = 12
+    /// Strings and binary values up to this many bytes are stored in their slot.
+    static let inlineBytesCapacity = 20
+    /// A string or binary slot: length (4), then the bytes or (at ``bytesHeapOffset``) an
+    /// `UInt64` heap offset.
+    static let bytesSlotWidth = 4 + inlineBytesCapacity
+    static let bytesHeapOffset = 8
+    /// Vectors of up to this many floats (128 bytes) are stored in the entry.
+    static let maxInlineVectorDimension = 32
 
     let keyOffset: Int
     /// The width of an inline key, or nil when the key is a heap reference.
@@ -79,6 +92,9 @@ struct RowLayout: Sendable {
         slots.reserveCapacity(schema.values.count)
         for field in schema.values {
             let kind = Kind(field.type)
+            // Inline vectors are 4-byte aligned (entries and the table are 8-byte aligned), so
+            // they are read as `Float`s in place.
+            if case .vector(_, true) = kind { offset = (offset + 3) & ~3 }
             slots.append(Slot(offset: offset, kind: kind))
             offset += kind.width
         }

@@ -48,8 +48,10 @@ struct TableSource {
             if layout.fixedKeyWidth == nil { key += table.keyBytes(row).count }
             for (c, slot) in layout.slots.enumerated() where isValid(row, c) {
                 switch slot.kind {
-                case .bytes: lengths[c] += bytes(row, slot).count
-                case .vector(let d): lengths[c] += d * 4
+                case .bytes:
+                    let length = Int(row.uint32(at: slot.offset))
+                    if length > RowLayout.inlineBytesCapacity { lengths[c] += bytes(row, slot).count }
+                case .vector(let d, false): lengths[c] += d * 4
                 default: break
                 }
             }
@@ -57,11 +59,13 @@ struct TableSource {
         return (key, lengths)
     }
 
+    /// An out-of-line string's heap bytes (empty when a damaged reference points outside the heap).
     private func bytes(_ row: UnsafeRawPointer, _ slot: RowLayout.Slot) -> UnsafeRawBufferPointer {
-        table.heapBytes(offset: row.uint64(at: slot.offset), length: Int(row.uint32(at: slot.offset + 8)))
+        table.heapBytes(offset: row.uint64(at: slot.offset + RowLayout.bytesHeapOffset), length: Int(row.uint32(at: slot.offset)))
     }
 
-    /// Copies rows `rows` (hash included) to their entries, `destinations[r]` for row `r`.
+    /// Copies rows `rows` (hash included) to their entries, `destinations[r]` for row `r`;
+    /// out-of-line values are copied to the new heap (inline ones come with the entry).
     func writeRows(_ rows: [Int32], destinations: UnsafeBufferPointer<UInt32>, layout: RowLayout, output: inout OutputCursor) {
         let stride = layout.stride
         for r in rows {
@@ -76,11 +80,15 @@ struct TableSource {
             for (c, slot) in layout.slots.enumerated() {
                 switch slot.kind {
                 case .bytes:
-                    guard isValid(source, c) else { dest.store(UInt64(0), at: slot.offset); dest.store(UInt32(0), at: slot.offset + 8); continue }
+                    guard isValid(source, c), Int(source.uint32(at: slot.offset)) > RowLayout.inlineBytesCapacity else { continue }
                     let value = bytes(source, slot)
-                    dest.store(UInt64(output.append(value, column: c)), at: slot.offset)
-                    dest.store(UInt32(value.count), at: slot.offset + 8)
-                case .vector(let d):
+                    if value.count <= RowLayout.inlineBytesCapacity {
+                        // A damaged reference: an empty value (verify() reports it).
+                        (dest + slot.offset).initializeMemory(as: UInt8.self, repeating: 0, count: RowLayout.bytesSlotWidth)
+                        continue
+                    }
+                    dest.store(UInt64(output.append(value, column: c)), at: slot.offset + RowLayout.bytesHeapOffset)
+                case .vector(let d, false):
                     guard isValid(source, c) else { dest.store(UInt64(0), at: slot.offset); continue }
                     var value = table.heapBytes(offset: source.uint64(at: slot.offset), length: d * 4)
                     if value.count != d * 4 {

@@ -83,26 +83,27 @@ import Testing
         }
     }
 
-    /// Heap references pointing far outside the file read as empty or missing values.
+    /// Heap references pointing far outside the file read as empty or missing values (a
+    /// string longer than the inline limit and a vector larger than it live in the heap).
     @Test func damagedHeapReferencesNeverCrashReaders() throws {
         let dir = try TemporaryDirectory(prefix: "online")
-        let schema = try OnlineSchema(keys: [Field("id", .int64)], values: [Field("name", .string), Field("embedding", .vector(dimension: 4))])
+        let schema = try OnlineSchema(keys: [Field("id", .int64)], values: [Field("name", .string), Field("embedding", .vector(dimension: 40))])
         let ids = (0 ..< Int64(200)).map { $0 }
-        let batch = try RecordBatch(schema: Schema([Field("id", .int64), Field("name", .string), Field("embedding", .vector(dimension: 4)), Field("event_ts", .timestamp)]),
-                                    columns: [.int64(ids), .string(ids.map { "name \($0)" }),
-                                              Column(type: .vector(dimension: 4), storage: .vector(dimension: 4, values: [Float](repeating: 1, count: 800))),
+        let batch = try RecordBatch(schema: Schema([Field("id", .int64), Field("name", .string), Field("embedding", .vector(dimension: 40)), Field("event_ts", .timestamp)]),
+                                    columns: [.int64(ids), .string(ids.map { "a name longer than the inline limit \($0)" }),
+                                              Column(type: .vector(dimension: 40), storage: .vector(dimension: 40, values: [Float](repeating: 1, count: 8000))),
                                               .timestamp(ids)])
         let published = try OnlineStoreWriter(directory: dir.path, schema: schema).build(base: [batch], tableVersion: 1)
         let base = dir.file(published.file)
         let h = try header(base)
         let layout = RowLayout(schema: schema)
         let valuesStart = layout.slots[0].offset
-        // Every occupied entry's string reference and vector offset become 0xFF...FF.
+        // Every occupied entry's string slot (length and offset) and vector offset become 0xFF...FF.
         try modify(base) { bytes in
             for i in 0 ..< Int(h.slotCount) {
                 let entry = Int(h.table.offset) + i * layout.stride
                 guard bytes[entry ..< entry + 8].contains(where: { $0 != 0 }) else { continue }
-                for k in valuesStart ..< valuesStart + 20 { bytes[entry + k] = 0xFF }
+                for k in valuesStart ..< valuesStart + RowLayout.bytesSlotWidth + 8 { bytes[entry + k] = 0xFF }
             }
         }
         let store = try OnlineStore.open(directory: dir.path, verification: .header)
@@ -167,6 +168,33 @@ import Testing
         }
         let error = Data.expectCode(.unsupportedVersion) { try OnlineStore.open(directory: dir.path) }
         #expect(error?.message.contains("99") == true)
+    }
+
+    /// Version 1 kept strings and vectors in the heap: its files and CURRENT are refused with
+    /// the rebuild advice, and a build replaces them.
+    @Test func versionOneStoreIsRefusedAndRebuilt() throws {
+        let dir = try TemporaryDirectory(prefix: "online")
+        let base = try makeStore(dir)
+        try modify(base) { bytes in
+            bytes.withUnsafeMutableBytes { raw in
+                guard let p = raw.baseAddress else { return }
+                p.store(UInt32(1), at: 8)
+                p.store(XXHash64.hash(UnsafeRawPointer(p), count: FileHeader.checksumOffset), at: FileHeader.checksumOffset)
+            }
+        }
+        let error = Data.expectCode(.unsupportedVersion) { try OnlineStore.open(directory: dir.path) }
+        #expect(error?.message.contains("version 1") == true)
+        #expect(error?.message.contains("larder materialize --rebuild") == true)
+        // A version-1 CURRENT.
+        var text = String(decoding: try #require(try CurrentPointer.read(directory: dir.path)).encoded(), as: UTF8.self)
+        text = String(text[..<text.range(of: "checksum ")!.lowerBound]).replacingOccurrences(of: "larder-online 2\n", with: "larder-online 1\n")
+        let body = Array(text.utf8)
+        try Foundation.Data(body + Array("checksum \(hex(XXHash64.hash(body)))\n".utf8)).write(to: URL(fileURLWithPath: dir.file("CURRENT")))
+        Data.expectCode(.unsupportedVersion) { try OnlineStore.open(directory: dir.path) }
+        let writer = try OnlineStoreWriter(directory: dir.path, schema: Data.scoreSchema())
+        Data.expectCode(.unsupportedVersion) { try writer.writeOverlay(upserts: [], tableVersion: 2) }
+        try writer.build(base: [Data.scores([(1, 5, 1, 1)])], tableVersion: 2)
+        #expect(Data.score(try OnlineStore.open(directory: dir.path, verification: .full), 1) == 5)
     }
 
     @Test func fileWithAnotherSchemaThanCurrentIsRefused() throws {

@@ -5,8 +5,22 @@ import Testing
 
 /// The pieces of the file format: the checksum, key encoding, CURRENT, the header, sorting.
 @Suite struct OnlineFormatTests {
-    @Test func formatVersionIsOne() {
-        #expect(LarderOnline.formatVersion == 1)
+    /// Version 2 stores short strings and small vectors in the entry (version 1 kept them in
+    /// the heap); version-1 files are refused (OnlineCorruptionTests).
+    @Test func formatVersionIsTwo() {
+        #expect(LarderOnline.formatVersion == 2)
+    }
+
+    @Test func shortStringsAndSmallVectorsAreInline() throws {
+        let schema = try OnlineSchema(keys: [Field("k", .int64)],
+                                      values: [Field("b", .bool), Field("s", .string), Field("v", .vector(dimension: 32)),
+                                               Field("w", .vector(dimension: 33))])
+        let layout = RowLayout(schema: schema)
+        #expect(layout.slots[1].kind == .bytes)
+        #expect(layout.slots[2].kind == .vector(dimension: 32, inline: true))
+        #expect(layout.slots[2].offset % 4 == 0)
+        #expect(layout.slots[3].kind == .vector(dimension: 33, inline: false))
+        #expect(layout.stride == (layout.slots[3].offset + 8 + 7) / 8 * 8)
     }
 
     /// Reference values of XXH64 (seed 0) from the xxHash project and python-xxhash.
@@ -74,7 +88,7 @@ import Testing
                                      base: CurrentPointer.baseName(10),
                                      overlays: [CurrentPointer.overlayName(11), CurrentPointer.overlayName(12)])
         let text = String(decoding: pointer.encoded(), as: UTF8.self)
-        #expect(text.hasPrefix("larder-online 1\ngeneration 12\nschema 00000000deadbeef\n"))
+        #expect(text.hasPrefix("larder-online 2\ngeneration 12\nschema 00000000deadbeef\n"))
         #expect(text.contains("base base-00000000000000000010.data\n"))
         #expect(try CurrentPointer.decode(pointer.encoded(), path: "CURRENT") == pointer)
         var truncated = pointer.encoded()

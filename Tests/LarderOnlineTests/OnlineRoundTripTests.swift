@@ -71,6 +71,58 @@ import Testing
         #expect(try #require(store.lookup(Int64(20))).vector(9) == nil)
     }
 
+    /// Strings at the inline limit (20 bytes) and past it, vectors at the inline limit (32
+    /// floats) and past it, nulls among them: the same values after a build, an overlay and a
+    /// fold (which copies inline values with the entry and rewrites heap references).
+    @Test func inlineAndHeapValuesAtTheLimitsSurviveOverlayAndFold() throws {
+        let dir = try TemporaryDirectory(prefix: "online")
+        let fields = [Field("name", .string), Field("blob", .binary), Field("small", .vector(dimension: 32)),
+                      Field("large", .vector(dimension: 33)), Field("n", .int64)]
+        let schema = try OnlineSchema(keys: [Field("user_id", .int64)], values: fields)
+        func string(_ length: Int, _ seed: Int) -> String {
+            String((0 ..< length).map { Character(UnicodeScalar(UInt8(97 + ($0 + seed) % 26))) })
+        }
+        func rows(_ keys: [Int64], generation: Int) -> [[Value]] {
+            keys.map { key in
+                let k = Int(key) + generation
+                let lengths = [0, 1, 19, 20, 21, 22, 100]
+                let length = lengths[k % lengths.count]
+                return [k % 5 == 4 ? .null : .string(string(length, k)),
+                        k % 3 == 2 ? .null : .binary((0 ..< lengths[(k + 3) % lengths.count]).map { UInt8(truncatingIfNeeded: $0 &* k) }),
+                        k % 4 == 3 ? .null : .vector((0 ..< 32).map { Float(k * 100 + $0) }),
+                        k % 6 == 5 ? .null : .vector((0 ..< 33).map { -Float(k * 100 + $0) }),
+                        .int64(Int64(k))]
+            }
+        }
+        func batch(_ keys: [Int64], generation: Int) throws -> RecordBatch {
+            let values = rows(keys, generation: generation)
+            var pairs: [(String, Column)] = [("user_id", .int64(keys))]
+            for (c, field) in fields.enumerated() { pairs.append((field.name, try OnlineTestData.column(field.type, values.map { $0[c] }))) }
+            pairs.append(("event_ts", .timestamp(keys.map { _ in Int64(generation + 1) })))
+            return try RecordBatch(schema: Schema(pairs.map { Field($0.0, $0.1.type) }), columns: pairs.map(\.1))
+        }
+        func check(_ expected: [Int64: [Value]]) throws {
+            let store = try OnlineStore.open(directory: dir.path, verification: .full)
+            for (key, values) in expected {
+                let row = try #require(store.lookup(key))
+                for c in fields.indices {
+                    #expect(Self.same(row.value(c), values[c]), "key \(key) column \(fields[c].name): \(row.value(c)) != \(values[c])")
+                }
+            }
+        }
+        let writer = try OnlineStoreWriter(directory: dir.path, schema: schema)
+        let all = (0 ..< 60).map(Int64.init)
+        try writer.build(base: [try batch(all, generation: 0)], tableVersion: 1)
+        var expected = Dictionary(uniqueKeysWithValues: zip(all, rows(all, generation: 0)))
+        try check(expected)
+        let changed = all.filter { $0 % 2 == 0 }
+        try writer.writeOverlay(upserts: [try batch(changed, generation: 1)], tableVersion: 2)
+        for (key, values) in zip(changed, rows(changed, generation: 1)) { expected[key] = values }
+        try check(expected)
+        #expect(try writer.fold().folded)
+        try check(expected)
+    }
+
     @Test func compositeKeysWithStringsRoundTrip() throws {
         let dir = try TemporaryDirectory(prefix: "online")
         let schema = try OnlineSchema(keys: [Field("country", .string), Field("user_id", .int64), Field("shard", .int32)],
