@@ -114,6 +114,27 @@ struct DemoCommand: ParsableCommand {
         print(String(format: "  training   %8.2f s   %d rows × %d features → training.parquet; matched %@; leakage check: %d ok, %d violations",
                      clock.lap(), result.rows, result.views.reduce(0) { $0 + $1.features.count },
                      matched.joined(separator: ", "), result.leakage.checked, result.leakage.violations))
+
+        // Serving: sync the online store, then read users' features one at a time.
+        let synced = try db.materialize()
+        let entities = synced.views.reduce(0) { $0 + $1.rowsWritten }
+        print(String(format: "  online     %8.2f s   materialized %d entities of %d views from %d table rows",
+                     clock.lap(), entities, synced.views.count, synced.rowsRead))
+        let reader = try db.onlineReader(features: .references([FeatureReference(view: "user_stats", feature: nil)]))
+        let users = try db.snapshot(of: "user_stats").read(columns: ["user_id"]).columns[0].int64Values ?? []
+        var latencies: [Double] = []
+        var present = 0
+        for k in 0 ..< min(2000, users.count) {
+            let user = users[(k &* 7919) % users.count]
+            let start = DispatchTime.now().uptimeNanoseconds
+            let read = try reader.read(entities: [["user_id": .int64(user)]], at: MarketplaceGenerator.endMicros)
+            latencies.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1000)
+            if read.features.first?.statuses.first == .present { present += 1 }
+        }
+        latencies.sort()
+        let p50 = latencies.isEmpty ? 0 : latencies[latencies.count / 2], p99 = latencies.isEmpty ? 0 : latencies[latencies.count * 99 / 100]
+        print(String(format: "  serve      %8.2f s   %d single-user reads through the API: p50 %.1f µs, p99 %.1f µs; %d present",
+                     clock.lap(), latencies.count, p50, p99, present))
     }
 }
 

@@ -81,5 +81,8 @@ import Testing
         #expect(out.stdout.contains(", 0 violations"))
         let training = try ParquetFile(path: dir.file("training.parquet"))
         #expect(training.rowCount == 5000 && training.schema.names.contains("user_stats__visits_7d"))
+        // Serving: the online store holds every user, and reads at the data's end find them.
+        #expect(out.stdout.contains("2000 single-user reads through the API"))
+        #expect(out.stdout.contains("; 2000 present"))
     }
 }
