@@ -22,8 +22,9 @@ public struct ServerConfiguration: Sendable {
     public var maxBodyBytes = 4 << 20
     /// The most entities one `get-online-features` request may ask for; more get 413.
     public var maxEntities = 10_000
-    /// How long a request may take to arrive and be answered; slower ones get 503. A push or
-    /// materialization that times out may still complete (the response says so).
+    /// How long a connection may stay idle (a client that stops sending a body is cut off), and
+    /// how long a push or materialization may take before the answer is a 503 (the work may
+    /// still complete; the response says so).
     public var requestTimeout: Duration = .seconds(30)
     /// How often cached readers look for newly published online state.
     public var refreshInterval: Duration = .seconds(1)

@@ -4,6 +4,8 @@ import Foundation
 import Larder
 import LarderServer
 import Logging
+import NIOCore
+import NIOPosix
 import Synchronization
 
 /// `larder serve`: the HTTP feature server (Feast's feature-server API).
@@ -40,6 +42,10 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Swift concurrency runs on the server's event loops: a request's handler then runs on
+        // the thread that read it, with no hop to the cooperative pool and back (reads take
+        // microseconds; blocking work goes to Dispatch threads). Only an executable may do this.
+        let onEventLoops = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -53,6 +59,7 @@ struct ServeCommand: ParsableCommand {
         configuration.requestTimeout = .milliseconds(Int64(timeout * 1000))
         configuration.refreshInterval = .milliseconds(Int64(refreshInterval * 1000))
         let logger = Logger(label: "larder.server")
+        if !onEventLoops { logger.notice("Swift concurrency could not move onto the event loops (already in use)") }
         let server = FeatureServer(database: try database.open(), configuration: configuration, logger: logger)
         let host = configuration.host
         let app = server.application { port in
