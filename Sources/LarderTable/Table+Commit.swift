@@ -1,4 +1,3 @@
-import Synchronization
 import Foundation
 import LarderColumnar
 import LarderParquet
@@ -258,12 +257,10 @@ extension Table {
         }
         let schema = sources[0].schema
         let plan = try GatherPlan(pieces: pieces, rows: rows, sourceRowCounts: sources.map(\.rowCount))
-        let columns = UnsafeColumnSlots(count: schema.count)
-        let work: @Sendable (Int) -> Void = { c in
-            columns.set(c, Result { try Column.gather(sources.map { $0.columns[c] }, plan: plan) })
+        let columns = try concurrentMap(Array(0 ..< schema.count)) { c in
+            try Column.gather(sources.map { $0.columns[c] }, plan: plan)
         }
-        DispatchQueue.concurrentPerform(iterations: schema.count, execute: work)
-        return try RecordBatch(schema: schema, columns: try columns.values())
+        return try RecordBatch(schema: schema, columns: columns)
     }
 
     /// Removes data files a failed operation wrote before it could commit them.
@@ -282,19 +279,6 @@ extension Codec {
         case .lz4: "lz4"
         case .zstd: "zstd"
         case .lz4Raw: "lz4raw"
-        }
-    }
-}
-
-/// One result slot per column for parallel tasks.
-final class UnsafeColumnSlots: Sendable {
-    private let slots: Mutex<[Result<Column, any Error>?]>
-    init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
-    func set(_ i: Int, _ result: sending Result<Column, any Error>) { slots.withLock { $0[i] = result } }
-    func values() throws -> [Column] {
-        try slots.withLock { $0 }.map { slot in
-            guard let slot else { throw TableError(.io, "internal: a parallel task did not finish") }
-            return try slot.get()
         }
     }
 }

@@ -12,10 +12,10 @@ extension FeatureDatabase {
     public func entitySnapshot(features: FeatureSelection, at time: Int64,
                                options: HistoricalOptions = .init()) throws -> HistoricalResult {
         let catalog = try catalog()
-        let viewNames = try Self.viewNames(in: features, catalog: catalog)
+        let viewNames = try Self.references(in: features, catalog: catalog).map(\.view)
+            .reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         var keys: [String]?
-        var keySchema: Schema?
-        var batches: [RecordBatch] = []
+        var snapshots: [Snapshot] = []
         for name in viewNames {
             guard let view = catalog.featureView(named: name) else {
                 throw DatabaseError(.unknownName, "no feature view '\(name)'")
@@ -25,14 +25,10 @@ extension FeatureDatabase {
                 throw DatabaseError(.invalidInput, "an entity snapshot needs views with the same keys; '\(name)' is keyed by \(viewKeys.joined(separator: ", ")), not \(keys.joined(separator: ", "))")
             }
             keys = viewKeys
-            let snapshot = try snapshot(of: name, at: options.asOf[name] ?? .latest)
-            let read = try snapshot.scan(columns: viewKeys)
-            if keySchema == nil { keySchema = try Schema(viewKeys.compactMap { snapshot.schema.field(named: $0) }) }
-            batches += read.batches
+            snapshots.append(try snapshot(of: name, at: options.asOf[name] ?? .latest))
         }
-        guard let keys, let keySchema else { throw DatabaseError(.invalidInput, "no features requested") }
-        let all = batches.isEmpty ? RecordBatch.empty(keySchema) : try RecordBatch.concatenate(batches.map { try RecordBatch(schema: keySchema, columns: $0.columns) })
-        let distinct = try Self.distinctRows(all)
+        guard let keys else { throw DatabaseError(.invalidInput, "no features requested") }
+        let distinct = try Self.distinctKeys(keys, in: snapshots)
 
         // Join the distinct keys as a spine, all at `time`.
         var timeName = "event_timestamp"
@@ -55,31 +51,5 @@ extension FeatureDatabase {
         var summary = result.summary
         summary.rows = kept.rowCount
         return HistoricalResult(batch: try kept.project(names), summary: summary)
-    }
-
-    /// The distinct views of `selection`, in first-mention order.
-    static func viewNames(in selection: FeatureSelection, catalog: Catalog) throws -> [String] {
-        let refs: [FeatureReference]
-        switch selection {
-        case .references(let r): refs = r
-        case .service(let name):
-            guard let service = catalog.featureService(named: name) else {
-                throw DatabaseError(.unknownName, "no feature service '\(name)'")
-            }
-            refs = service.features
-        }
-        return refs.map(\.view).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-    }
-
-    /// The distinct rows of `batch`, sorted.
-    static func distinctRows(_ batch: RecordBatch) throws -> RecordBatch {
-        guard batch.rowCount > 1 else { return batch }
-        let order = try batch.sortIndices(by: batch.columns.indices.map { SortKey(column: $0) })
-        var keep: [Int] = [order[0]]
-        for k in 1 ..< order.count {
-            let a = order[k - 1], b = order[k]
-            if batch.columns.contains(where: { $0.compareRows(a, b) != 0 }) { keep.append(b) }
-        }
-        return try batch.take(keep)
     }
 }

@@ -2,7 +2,6 @@ import Foundation
 import LarderColumnar
 import LarderParquet
 import LarderTable
-import Synchronization
 
 /// A point-in-time result held in memory: the spine's columns untouched, then each view's
 /// features, one row per spine row in the spine's order.
@@ -122,7 +121,7 @@ extension FeatureDatabase {
             // Sort the chunk once per distinct key set, then join the views side by side.
             clock = Date()
             let keySets = plan.views.map(\.keys).reduce(into: [[String]]()) { if !$0.contains($1) { $0.append($1) } }
-            let spines = try Self.parallelMap(keySets, threads: options.threads) { keys in
+            let spines = try concurrentMap(keySets, threads: options.threads) { keys in
                 let keyColumns = try keys.map { key in
                     guard let c = chunk.column(named: key) else {
                         throw DatabaseError(.invalidInput, "the spine has no column '\(key)'")
@@ -135,7 +134,7 @@ extension FeatureDatabase {
             clock = Date()
             let availableAt = options.availableAt
             let rowCount = chunk.rowCount
-            let joins = try Self.parallelMap(Array(plan.views.indices), threads: options.threads) { i in
+            let joins = try concurrentMap(Array(plan.views.indices), threads: options.threads) { i in
                 let request = plan.views[i]
                 let spine = spines[keySets.firstIndex(of: request.keys) ?? 0]
                 return try ViewJoin(request: request, spine: spine, spineTimes: times, chunkRows: rowCount,
@@ -177,24 +176,6 @@ extension FeatureDatabase {
         options.progress?("done", summary.rows, total)
         summary.seconds["total"] = Date().timeIntervalSince(started)
         return summary
-    }
-}
-
-extension FeatureDatabase {
-    /// `transform` of every element, run on up to `threads` (default: every core) at once,
-    /// in order; rethrows the first error.
-    static func parallelMap<T: Sendable, R: Sendable>(_ items: [T], threads: Int?,
-                                                      _ transform: @Sendable (T) throws -> R) throws -> [R] {
-        if items.count <= 1 || threads == 1 { return try items.map(transform) }
-        let results = Mutex<[Result<R, any Error>?]>(Array(repeating: nil, count: items.count))
-        DispatchQueue.concurrentPerform(iterations: items.count) { i in
-            let r = Result { try transform(items[i]) }
-            results.withLock { $0[i] = r }
-        }
-        return try results.withLock { $0 }.map { slot in
-            guard let slot else { throw DatabaseError(.internalError, "a parallel task did not finish") }
-            return try slot.get()
-        }
     }
 }
 

@@ -11,18 +11,8 @@ extension FeatureDatabase {
     /// the spine, the merge reads keys and times, and only the winning rows' other columns are
     /// decoded. Materialization uses it to build an online store from a large table.
     func latestRows(of view: FeatureView, keys: [String], snapshot: Snapshot, end: Int64?, columns: [String]) throws -> RecordBatch {
-        // Distinct keys: each sorted file repeats a key in runs, so drop adjacent repeats
-        // first, then sort what is left.
-        var pieces: [RecordBatch] = []
-        for batch in try snapshot.scan(columns: keys).batches where batch.rowCount > 0 {
-            var keep: [Int] = [0]
-            for i in 1 ..< batch.rowCount where batch.columns.contains(where: { $0.compareRows(i - 1, i) != 0 }) { keep.append(i) }
-            pieces.append(keep.count == batch.rowCount ? batch : try batch.take(keep))
-        }
-        let keySchema = try Schema(keys.compactMap { snapshot.schema.field(named: $0) })
-        let all = pieces.isEmpty ? RecordBatch.empty(keySchema)
-            : try RecordBatch.concatenate(try pieces.map { try RecordBatch(schema: keySchema, columns: $0.columns) })
-        let distinct = try Self.distinctRows(all)
+        let distinct = try Self.distinctKeys(keys, in: [snapshot])
+        let keySchema = distinct.schema
         let outputSchema = try Schema(keySchema.fields + [Field(view.timestampField, .timestamp, nullable: false)]
             + columns.compactMap { snapshot.schema.field(named: $0) }.map { Field($0.name, $0.type, nullable: true) })
         guard distinct.rowCount > 0 else { return RecordBatch.empty(outputSchema) }
@@ -42,5 +32,36 @@ extension FeatureDatabase {
         let matched = joined.eventTimes.validity ?? Bitmap(count: batch.rowCount, value: true)
         let kept = matched.allSet ? batch : try batch.filter(matched)
         return try RecordBatch(schema: outputSchema, columns: kept.columns)
+    }
+
+    /// The distinct values of `keys` over `snapshots` (which must agree on the keys' types),
+    /// sorted. Only the key columns are read; sorted files repeat a key in runs, so adjacent
+    /// repeats are dropped per batch before the sort.
+    static func distinctKeys(_ keys: [String], in snapshots: [Snapshot]) throws -> RecordBatch {
+        guard let first = snapshots.first else { throw DatabaseError(.invalidInput, "no feature views to read keys from") }
+        let keySchema = try Schema(keys.compactMap { first.schema.field(named: $0) })
+        var pieces: [RecordBatch] = []
+        for snapshot in snapshots {
+            for batch in try snapshot.scan(columns: keys).batches where batch.rowCount > 0 {
+                var keep: [Int] = [0]
+                for i in 1 ..< batch.rowCount where batch.columns.contains(where: { $0.compareRows(i - 1, i) != 0 }) { keep.append(i) }
+                let deduplicated = keep.count == batch.rowCount ? batch : try batch.take(keep)
+                pieces.append(try RecordBatch(schema: keySchema, columns: deduplicated.columns))
+            }
+        }
+        let all = pieces.isEmpty ? RecordBatch.empty(keySchema) : try RecordBatch.concatenate(pieces)
+        return try distinctRows(all)
+    }
+
+    /// The distinct rows of `batch`, sorted.
+    static func distinctRows(_ batch: RecordBatch) throws -> RecordBatch {
+        guard batch.rowCount > 1 else { return batch }
+        let order = try batch.sortIndices(by: batch.columns.indices.map { SortKey(column: $0) })
+        var keep: [Int] = [order[0]]
+        for k in 1 ..< order.count {
+            let a = order[k - 1], b = order[k]
+            if batch.columns.contains(where: { $0.compareRows(a, b) != 0 }) { keep.append(b) }
+        }
+        return try batch.take(keep)
     }
 }

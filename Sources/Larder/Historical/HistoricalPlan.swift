@@ -28,17 +28,7 @@ extension FeatureDatabase {
     /// Resolves `features` against the catalog and checks them against a spine of `spineSchema`.
     func planHistorical(spineSchema: Schema, features: FeatureSelection, options: HistoricalOptions) throws -> HistoricalPlan {
         let catalog = try catalog()
-        let refs: [FeatureReference]
-        switch features {
-        case .references(let r): refs = r
-        case .service(let name):
-            guard let service = catalog.featureService(named: name) else {
-                let known = catalog.featureServices.map(\.name).joined(separator: ", ")
-                throw DatabaseError(.unknownName, "no feature service '\(name)'" + (known.isEmpty ? "" : " (known: \(known))"))
-            }
-            refs = service.features
-        }
-        guard !refs.isEmpty else { throw DatabaseError(.invalidInput, "no features requested") }
+        let refs = try Self.references(in: features, catalog: catalog)
 
         // Group by view, in first-mention order, without repeats.
         var order: [String] = []
@@ -136,5 +126,22 @@ extension FeatureDatabase {
             throw DatabaseError(.invalidInput, "spine column '\(name)' is \(field.type); the spine's event time must be a timestamp")
         }
         return name
+    }
+
+    /// The feature references `selection` names (a service's, resolved in `catalog`).
+    /// - Throws: `.unknownName` for an unknown service; `.invalidInput` when nothing is named.
+    static func references(in selection: FeatureSelection, catalog: Catalog) throws -> [FeatureReference] {
+        let refs: [FeatureReference]
+        switch selection {
+        case .references(let r): refs = r
+        case .service(let name):
+            guard let service = catalog.featureService(named: name) else {
+                let known = catalog.featureServices.map(\.name).joined(separator: ", ")
+                throw DatabaseError(.unknownName, "no feature service '\(name)'" + (known.isEmpty ? "" : " (known: \(known))"))
+            }
+            refs = service.features
+        }
+        guard !refs.isEmpty else { throw DatabaseError(.invalidInput, "no features requested") }
+        return refs
     }
 }

@@ -112,7 +112,7 @@ struct ViewJoin {
         // Put the winners in spine order straight from the pieces, one column per task.
         let sources = pieces
         let plan = try GatherPlan(pieces: targetPiece, rows: targetRow, sourceRowCounts: pieces.map(\.rowCount))
-        let placed = try FeatureDatabase.parallelMap(Array(gatherSchema.fields.indices), threads: nil) { c in
+        let placed = try concurrentMap(Array(gatherSchema.fields.indices)) { c in
             try Column.gather(sources.map { $0.columns[c] }, plan: plan)
         }
         output.features = Array(placed[0 ..< request.features.count])
