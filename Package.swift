@@ -11,7 +11,9 @@ let package = Package(
         .library(name: "LarderTable", targets: ["LarderTable"]),
         .library(name: "LarderOnline", targets: ["LarderOnline"]),
         .library(name: "Larder", targets: ["Larder"]),
+        .library(name: "LarderQuality", targets: ["LarderQuality"]),
         .library(name: "LarderServer", targets: ["LarderServer"]),
+        .library(name: "LarderRecommender", targets: ["LarderRecommender"]),
         .executable(name: "larder", targets: ["larder"]),
     ],
     dependencies: [
@@ -42,10 +44,14 @@ let package = Package(
         .target(name: "LarderTable", dependencies: ["LarderParquet", "LarderColumnar", "CLarderSys"]),
         // The online store: memory-mapped hash files, one per feature view.
         .target(name: "LarderOnline", dependencies: ["LarderColumnar", "CLarderSys"]),
+        // Data quality: Great Expectations-compatible expectations, profiling, drift, reports.
+        .target(name: "LarderQuality", dependencies: ["LarderColumnar"]),
         .target(
             name: "Larder",
-            dependencies: ["LarderTable", "LarderParquet", "LarderColumnar", "LarderOnline", .product(name: "Yams", package: "Yams")]
+            dependencies: ["LarderTable", "LarderParquet", "LarderColumnar", "LarderOnline", "LarderQuality", .product(name: "Yams", package: "Yams")]
         ),
+        // The recommender: Larder's first client, built on its public API only.
+        .target(name: "LarderRecommender", dependencies: ["Larder", "LarderColumnar"]),
         // The HTTP feature server: Feast's feature-server API over FeatureDatabase.
         .target(
             name: "LarderServer",
@@ -90,6 +96,8 @@ let package = Package(
         .testTarget(name: "LarderTableTests", dependencies: ["LarderTable", "LarderTestSupport"]),
         .testTarget(name: "LarderOnlineTests", dependencies: ["LarderOnline", "LarderTestSupport"]),
         .testTarget(name: "LarderTests", dependencies: ["Larder", "LarderTestSupport"]),
+        .testTarget(name: "LarderQualityTests", dependencies: ["LarderQuality", "LarderColumnar", "LarderTestSupport"]),
+        .testTarget(name: "LarderRecommenderTests", dependencies: ["LarderRecommender", "Larder", "LarderColumnar", "LarderTestSupport"]),
         .testTarget(
             name: "LarderServerTests",
             dependencies: ["LarderServer", "Larder", "LarderColumnar", "LarderTable", "LarderTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")]
