@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that building and testing Larder need, and only those that are
-# missing: the codec C libraries (lz4, zstd, zlib) with pkg-config, make, and python3-venv when
-# `python3 -m venv` cannot work. Runs `apt-get update` once, only if something is missing.
+# missing: the codec C libraries (lz4, zstd, zlib) with pkg-config, make, chromium (the HTML
+# report's headless render test), and python3-venv when `python3 -m venv` cannot work.
+# Runs `apt-get update` once, only if something is missing.
 # As root it installs directly; otherwise through sudo when available; otherwise it prints the
 # command to run and exits 1. On a system without dpkg it only checks pkg-config.
 set -euo pipefail
 
-packages=(liblz4-dev libzstd-dev zlib1g-dev pkg-config make)
+packages=(liblz4-dev libzstd-dev zlib1g-dev pkg-config make chromium)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     missing=()
