@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""Driver of the data-quality benchmark (run.sh calls it; see there).
+
+    bench.py --data USER_STATS.parquet --work WORK_DIR [--definitions DEFS.yaml --larder BIN]
+             [--repeat N] [--skip-ge]
+
+1. Writes WORK/suite.json: the 12-expectation GE 1.x suite of issue 7 over user_stats.
+2. Great Expectations 1.x on pandas (scripts/interop/ge_validate.py, its own process): the
+   Parquet read and pandas conversion, GE's batch setup and GE's validation are timed apart by
+   the script; the process's wall time and peak RSS come from os.wait4. Best of N by
+   validation time.
+3. Larder (when `larder validate` exists): `init`, `apply` and `ingest` of user_stats into
+   WORK/db (a one-off, reported apart), then `larder validate user_stats --suite WORK/suite.json
+   --json`, its own process, best of N by wall time.
+4. Both must agree on every expectation's success flag and unexpected count (where GE reports
+   one); any difference fails the run (exit 1).
+
+Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+GE_VALIDATE = os.path.join(ROOT, "scripts", "interop", "ge_validate.py")
+
+
+def suite() -> dict:
+    """The issue's 12 expectations: not null x2, between x2, in set, compound unique, mean,
+    median, value lengths, row count, mostly-not-null, regex."""
+    def expect(kind, **kwargs):
+        return {"type": kind, "kwargs": kwargs}
+    return {
+        "name": "user_stats_checks",
+        "expectations": [
+            expect("expect_column_values_to_not_be_null", column="user_id"),
+            expect("expect_column_values_to_not_be_null", column="event_ts"),
+            expect("expect_column_values_to_be_between", column="visits_7d", min_value=0, max_value=1000),
+            expect("expect_column_values_to_be_between", column="spend_30d", min_value=0, max_value=10000, mostly=0.999),
+            expect("expect_column_values_to_be_in_set", column="region", value_set=["north", "south", "east", "west"]),
+            expect("expect_compound_columns_to_be_unique", column_list=["user_id", "event_ts"]),
+            expect("expect_column_mean_to_be_between", column="spend_30d", min_value=0, max_value=2000),
+            expect("expect_column_median_to_be_between", column="visits_7d", min_value=0, max_value=50),
+            expect("expect_column_value_lengths_to_be_between", column="fav_category", min_value=3, max_value=8),
+            expect("expect_table_row_count_to_be_between", min_value=1, max_value=100_000_000),
+            expect("expect_column_values_to_not_be_null", column="spend_30d", mostly=0.95),
+            expect("expect_column_values_to_match_regex", column="fav_category", regex="^[a-z]+$"),
+        ],
+    }
+
+
+def timed(argv: list[str]) -> tuple[float, float, str]:
+    """Runs argv; returns (wall seconds, peak RSS in MB, stdout). Exits on a non-zero status."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=err)
+        out = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)   # this child's own rusage
+        seconds = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            err.seek(0)
+            raise SystemExit(f"{' '.join(argv)} exited with {code}:\n{err.read().decode(errors='replace')}")
+    return seconds, usage.ru_maxrss / 1024, out.decode()   # ru_maxrss is KiB on Linux
+
+
+def run_ge(data: str, suite_path: str, repeat: int) -> dict:
+    best = None
+    for _ in range(repeat):
+        seconds, peak, out = timed([sys.executable, "-B", GE_VALIDATE, data, "--suite", suite_path])
+        report = json.loads(out)
+        report["process_seconds"], report["process_peak_mb"] = seconds, peak
+        if best is None or report["validate_seconds"] < best["validate_seconds"]:
+            best = report
+    return best
+
+
+def larder_has_validate(larder: str) -> bool:
+    return subprocess.run([larder, "validate", "--help"], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL).returncode == 0
+
+
+def run_larder(larder: str, definitions: str, data: str, suite_path: str, work: str, repeat: int) -> dict:
+    # ---- Larder hook: written before `larder validate` existed; adjust the command here if
+    # ---- the CLI takes the suite another way (e.g. by name from the definitions file).
+    db = os.path.join(work, "db")
+    subprocess.run(["rm", "-rf", db], check=True)
+    subprocess.run([larder, "init", "--db", db], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([larder, "apply", "--db", db, definitions], check=True, stdout=subprocess.DEVNULL)
+    ingest_seconds, _, _ = timed([larder, "ingest", "--db", db, "user_stats", data, "--json"])
+    best = None
+    for _ in range(repeat):
+        seconds, peak, out = timed([larder, "validate", "--db", db, "user_stats", "--suite", suite_path, "--json"])
+        report = json.loads(out)
+        if best is None or seconds < best["process_seconds"]:
+            best = {"report": report, "process_seconds": seconds, "process_peak_mb": peak}
+    best["ingest_seconds"] = ingest_seconds
+    return best
+
+
+def larder_results(report: dict) -> list[dict]:
+    """(type, success, unexpected_count) per expectation from Larder's JSON, which follows GE's
+    shape: results[i] = {"success", "expectation_config": {"type"}, "result": {...}}, or the
+    flat form of ge_validate.py."""
+    out = []
+    for item in report.get("results", []):
+        config = item.get("expectation_config", {})
+        result = item.get("result", item)
+        out.append({
+            "type": item.get("type", config.get("type")),
+            "success": item.get("success"),
+            "unexpected_count": result.get("unexpected_count"),
+        })
+    return out
+
+
+def compare(ge: dict, larder: list[dict]) -> list[str]:
+    problems = []
+    if len(ge["results"]) != len(larder):
+        return [f"GE has {len(ge['results'])} results, Larder {len(larder)}"]
+    for mine, theirs in zip(ge["results"], larder):
+        where = f"#{mine['index']} {mine['type']}"
+        if theirs["type"] not in (None, mine["type"]):
+            problems.append(f"{where}: Larder's result is for {theirs['type']}")
+        if mine["success"] != theirs["success"]:
+            problems.append(f"{where}: success GE {mine['success']} vs Larder {theirs['success']}")
+        if mine["unexpected_count"] is not None and mine["unexpected_count"] != theirs["unexpected_count"]:
+            problems.append(f"{where}: unexpected_count GE {mine['unexpected_count']} vs Larder {theirs['unexpected_count']}")
+    return problems
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", required=True)
+    parser.add_argument("--work", required=True)
+    parser.add_argument("--definitions")
+    parser.add_argument("--larder")
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--skip-ge", action="store_true")
+    args = parser.parse_args(argv)
+
+    os.makedirs(args.work, exist_ok=True)
+    suite_path = os.path.join(args.work, "suite.json")
+    with open(suite_path, "w", encoding="utf-8") as handle:
+        json.dump(suite(), handle, indent=1)
+    import pyarrow.parquet as pq
+    rows = pq.ParquetFile(args.data).metadata.num_rows
+    print(f"user_stats: {rows:,} rows ({args.data}); suite: {suite_path} (12 expectations)")
+    print()
+
+    ge = None if args.skip_ge else run_ge(args.data, suite_path, args.repeat)
+    larder = None
+    if args.larder and args.definitions:
+        if larder_has_validate(args.larder):
+            larder = run_larder(args.larder, args.definitions, args.data, suite_path, args.work, args.repeat)
+        else:
+            print("larder validate not available yet: Larder's side is skipped")
+            print()
+
+    print("| tool | validation s | load + setup s | process s | peak RSS MB | suite success |")
+    print("| --- | ---: | ---: | ---: | ---: | --- |")
+    if ge:
+        print(f"| Great Expectations {ge['versions']['great_expectations']} (pandas {ge['versions']['pandas']}) "
+              f"| {ge['validate_seconds']:.2f} | {ge['load_seconds']:.2f} + {ge['setup_seconds']:.2f} "
+              f"| {ge['process_seconds']:.2f} | {ge['process_peak_mb']:.0f} | {ge['success']} |")
+    if larder:
+        report = larder["report"]
+        print(f"| Larder (`larder validate`, release) | {larder['process_seconds']:.2f} | (ingest {larder['ingest_seconds']:.2f}, apart) "
+              f"| {larder['process_seconds']:.2f} | {larder['process_peak_mb']:.0f} | {report.get('success')} |")
+    if ge:
+        print()
+        print("| # | expectation | GE success | GE unexpected | GE observed |" + (" Larder success | Larder unexpected |" if larder else ""))
+        print("| ---: | --- | --- | ---: | --- |" + (" --- | ---: |" if larder else ""))
+        mine = larder_results(larder["report"]) if larder else []
+        for i, r in enumerate(ge["results"]):
+            column = r["kwargs"].get("column") or ",".join(r["kwargs"].get("column_list", [])) or "table"
+            observed = "" if r["observed_value"] is None else json.dumps(r["observed_value"])[:40]
+            line = f"| {i} | {r['type'][7:]} ({column}) | {r['success']} | {'' if r['unexpected_count'] is None else r['unexpected_count']} | {observed} |"
+            if larder and i < len(mine):
+                line += f" {mine[i]['success']} | {'' if mine[i]['unexpected_count'] is None else mine[i]['unexpected_count']} |"
+            print(line)
+    if ge and larder:
+        problems = compare(ge, larder_results(larder["report"]))
+        if problems:
+            print("\nGE and Larder disagree:\n  " + "\n  ".join(problems))
+            return 1
+        speedup = ge["validate_seconds"] / larder["process_seconds"]
+        print(f"\nGE and Larder agree on every success flag and unexpected count; "
+              f"Larder's whole process is {speedup:.1f}x faster than GE's validation alone.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
