@@ -96,7 +96,8 @@ let package = Package(
         .testTarget(name: "LarderTableTests", dependencies: ["LarderTable", "LarderTestSupport"]),
         .testTarget(name: "LarderOnlineTests", dependencies: ["LarderOnline", "LarderTestSupport"]),
         .testTarget(name: "LarderTests", dependencies: ["Larder", "LarderTestSupport"]),
-        .testTarget(name: "LarderQualityTests", dependencies: ["LarderQuality", "LarderColumnar", "LarderTestSupport"]),
+        // Fixtures/ge holds Parquet files and GE suites that the GE interop test reads by path.
+        .testTarget(name: "LarderQualityTests", dependencies: ["LarderQuality", "LarderColumnar", "LarderParquet", "LarderTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "LarderRecommenderTests", dependencies: ["LarderRecommender", "Larder", "LarderColumnar", "LarderTestSupport"]),
         .testTarget(
             name: "LarderServerTests",
