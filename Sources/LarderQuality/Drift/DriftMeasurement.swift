@@ -1,3 +1,4 @@
+import Foundation
 import LarderColumnar
 
 /// Turns one column's counts on both sides into shares, measures and a verdict.
@@ -88,14 +89,15 @@ enum DriftMeasurement {
         }
     }
 
-    /// A bound as text: timestamps and dates in ISO 8601, whole numbers without a fraction.
+    /// A bound as text: timestamps and dates in ISO 8601, whole numbers without a fraction,
+    /// others to six significant digits (the exact bounds are in `lower` and `upper`).
     static func format(_ value: Double, _ type: DataType) -> String {
         switch type {
         case .timestamp where abs(value) < 9e15: return Timestamp.iso8601(micros: Int64(value))
         case .date where abs(value) < 2e9: return Timestamp.isoDate(days: Int32(value))
         default:
             if value == value.rounded(), abs(value) < 1e15 { return "\(Int64(value))" }
-            return "\(value)"
+            return String(format: "%.6g", value)
         }
     }
 }
