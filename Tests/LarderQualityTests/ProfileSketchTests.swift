@@ -101,4 +101,22 @@ import Testing
         #expect(sorted.values.count < 1000)
         #expect(sorted.values == sorted.values.sorted())
     }
+
+    @Test func byteCountsMatchANaiveCount() {
+        var rng = SplitMix64(seed: 9)
+        let column = RandomData.column(.string, rows: 5000, rng: &rng, nullProbability: 0.1)
+        guard case .bytes(let offsets, let data) = column.storage else {
+            Issue.record("a string column without bytes storage")
+            return
+        }
+        var naive: [[UInt8]: Int] = [:]
+        for i in 0 ..< column.count where column.isValid(i) {
+            naive[Array(data[offsets[i] ..< offsets[i + 1]]), default: 0] += 1
+        }
+        var rows = 0
+        let counted = ProfileByteCounts.count(offsets: offsets, data: data, isValid: column.isValid) { _ in rows += 1 }
+        #expect(rows == column.count - column.nullCount)
+        #expect(counted.count == naive.count)
+        for (key, count) in counted { #expect(naive[key.bytes] == count) }
+    }
 }

@@ -17,11 +17,9 @@ struct DriftCounts: Sendable {
         rows += column.count
         switch column.storage {
         case .bytes(let offsets, let data):
-            data.withUnsafeBufferPointer { bytes in
-                for i in 0 ..< column.count {
-                    guard column.isValid(i) else { nulls += 1; continue }
-                    categories[ProfileBytes(bytes: Array(bytes[offsets[i] ..< offsets[i + 1]])), default: 0] += 1
-                }
+            nulls += column.nullCount
+            for (key, count) in ProfileByteCounts.count(offsets: offsets, data: data, isValid: column.isValid) {
+                categories[key, default: 0] += count
             }
         case .bool(let values):
             var trues = 0, falses = 0

@@ -112,7 +112,8 @@ struct ProfileNumericState: Sendable {
     init(isInteger: Bool, options: ProfileOptions) {
         self.isInteger = isInteger
         quantiles = ProfileQuantiles(exactLimit: options.exactQuantileLimit)
-        frequencies = ProfileFrequencies(limit: options.exactDistinctLimit)
+        // Numeric top values are shown only while exact, so no summary is kept past the limit.
+        frequencies = ProfileFrequencies(limit: options.exactDistinctLimit, keepsSummary: false)
     }
 
     mutating func addIntegers<T: FixedWidthInteger>(_ values: [T], _ valid: (Int) -> Bool) {
@@ -157,8 +158,11 @@ struct ProfileNumericState: Sendable {
     func summary(options: ProfileOptions) -> NumericSummary? {
         guard moments.count > 0 else { return nil }
         let sorted = quantiles.finish()
-        let qs = ProfileOptions.standardQuantiles.compactMap { p in
-            sorted.quantile(p).map { ProfileQuantile(probability: p, value: $0) }
+        // p0 and p100 are the exact range even when the rest come from the sketch.
+        let qs = ProfileOptions.standardQuantiles.compactMap { p -> ProfileQuantile? in
+            if p == 0 { return ProfileQuantile(probability: p, value: moments.min) }
+            if p == 1 { return ProfileQuantile(probability: p, value: moments.max) }
+            return sorted.quantile(p).map { ProfileQuantile(probability: p, value: $0) }
         }
         return NumericSummary(
             count: moments.count,
@@ -199,16 +203,15 @@ struct ProfileStringState: Sendable {
     }
 
     mutating func add(offsets: [Int], data: [UInt8], _ valid: (Int) -> Bool) {
-        data.withUnsafeBufferPointer { bytes in
-            for i in 0 ..< max(offsets.count - 1, 0) where valid(i) {
-                let slice = UnsafeBufferPointer(rebasing: bytes[offsets[i] ..< offsets[i + 1]])
-                // Code points: every byte that does not continue a UTF-8 sequence.
-                var scalars = 0
-                for b in slice where b & 0xC0 != 0x80 { scalars += 1 }
-                lengths.add(length: scalars)
-                frequencies.add(ProfileBytes(bytes: Array(slice)))
-            }
+        var lengths = self.lengths
+        let distinct = ProfileByteCounts.count(offsets: offsets, data: data, isValid: valid) { value in
+            // Code points: every byte that does not continue a UTF-8 sequence.
+            var scalars = 0
+            for b in value where b & 0xC0 != 0x80 { scalars += 1 }
+            lengths.add(length: scalars)
         }
+        self.lengths = lengths
+        for (key, count) in distinct { frequencies.add(key, count: count) }
     }
 
     mutating func merge(_ other: ProfileStringState) {

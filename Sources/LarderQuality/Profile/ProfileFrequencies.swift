@@ -30,16 +30,20 @@ extension Bool: ProfileKey {
 ///   Agarwal et al., "Mergeable Summaries", 2012): it may grow to `2 × limit` keys, then every
 ///   count is lowered by the `(limit + 1)`-th largest one and keys at zero are dropped. A
 ///   reported count is then a lower bound, short by at most `total / (limit + 1)`, and every
-///   value more frequent than that bound is kept.
+///   value more frequent than that bound is kept. Without `keepsSummary` (numeric columns,
+///   whose top values are reported only while exact) the counts are dropped instead, and only
+///   the sketch is updated.
 struct ProfileFrequencies<Key: ProfileKey>: Sendable {
     let limit: Int
+    let keepsSummary: Bool
     private(set) var counts: [Key: Int] = [:]
     private(set) var sketch: ProfileHyperLogLog?
     /// The number of values added (nulls and NaN are never added).
     private(set) var total = 0
 
-    init(limit: Int) {
+    init(limit: Int, keepsSummary: Bool = true) {
         self.limit = max(limit, 1)
+        self.keepsSummary = keepsSummary
     }
 
     var isExact: Bool { sketch == nil }
@@ -51,16 +55,19 @@ struct ProfileFrequencies<Key: ProfileKey>: Sendable {
         return max(sketch.estimate, limit + 1)
     }
 
-    mutating func add(_ key: Key) {
-        total += 1
-        counts[key, default: 0] += 1
+    /// Adds `count` occurrences of `key`.
+    mutating func add(_ key: Key, count: Int = 1) {
+        total += count
         if var sketch {
             self.sketch = nil
             sketch.add(hash: key.profileHash)
             self.sketch = sketch
+            guard keepsSummary else { return }
+            counts[key, default: 0] += count
             if counts.count > 2 * limit { prune() }
-        } else if counts.count > limit {
-            switchToApproximate()
+        } else {
+            counts[key, default: 0] += count
+            if counts.count > limit { switchToApproximate() }
         }
     }
 
@@ -75,7 +82,7 @@ struct ProfileFrequencies<Key: ProfileKey>: Sendable {
         mine.merge(other.sketch ?? Self.sketch(of: other.counts.keys))
         counts.merge(other.counts, uniquingKeysWith: +)
         sketch = mine
-        if counts.count > limit { prune() }
+        prune()
     }
 
     /// The `k` most frequent values, most frequent first; ties in key order by `order`.
@@ -93,6 +100,10 @@ struct ProfileFrequencies<Key: ProfileKey>: Sendable {
     /// Lowers every count by the `(limit + 1)`-th largest and drops the keys left at zero,
     /// keeping at most `limit` keys.
     private mutating func prune() {
+        guard keepsSummary else {
+            counts = [:]
+            return
+        }
         guard counts.count > limit else { return }
         var values = Array(counts.values)
         values.sort(by: >)

@@ -65,19 +65,23 @@ enum ProfileHash {
 
     /// The hash of a byte string: eight bytes per multiply step, then the finalizer.
     static func bytes(_ bytes: [UInt8]) -> UInt64 {
+        bytes.withUnsafeBytes { Self.bytes($0) }
+    }
+
+    /// The hash of a byte string: eight bytes per multiply step, then the finalizer.
+    static func bytes(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var h: UInt64 = 0x6A09_E667_F3BC_C909 ^ UInt64(truncatingIfNeeded: bytes.count)
-        var word: UInt64 = 0
-        var filled: UInt64 = 0
-        for byte in bytes {
-            word |= UInt64(byte) << (filled * 8)
-            filled += 1
-            if filled == 8 {
-                h = (h ^ mix(word)) &* 0xBB67_AE85_84CA_A73B
-                word = 0
-                filled = 0
-            }
+        var i = 0
+        while i + 8 <= bytes.count {
+            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            h = (h ^ mix(word)) &* 0xBB67_AE85_84CA_A73B
+            i += 8
         }
-        if filled > 0 { h = (h ^ mix(word)) &* 0xBB67_AE85_84CA_A73B }
+        if i < bytes.count {
+            var word: UInt64 = 0
+            for k in i ..< bytes.count { word |= UInt64(bytes[k]) << UInt64((k - i) * 8) }
+            h = (h ^ mix(word)) &* 0xBB67_AE85_84CA_A73B
+        }
         return mix(h)
     }
 }

@@ -21,7 +21,7 @@ struct ProfileQuantiles: Sendable {
     mutating func append(contentsOf batch: [Double]) {
         if var sketch {
             self.sketch = nil
-            for v in batch { sketch.add(v) }
+            sketch.add(contentsOf: batch)
             self.sketch = sketch
         } else if var values {
             self.values = nil
@@ -44,10 +44,10 @@ struct ProfileQuantiles: Sendable {
             sketch = mine
         case (var mine?, nil):
             sketch = nil
-            for v in other.values ?? [] { mine.add(v) }
+            mine.add(contentsOf: other.values ?? [])
             sketch = mine
         case (nil, var theirs?):
-            for v in values ?? [] { theirs.add(v) }
+            theirs.add(contentsOf: values ?? [])
             values = nil
             sketch = theirs
         }
