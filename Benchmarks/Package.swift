@@ -51,6 +51,18 @@ let package = Package(
             ],
             path: "Sources/OnlineBench"
         ),
+        // The recommender: training time and NDCG@10 per model on the medium marketplace, and
+        // the data for the comparison with implicit's ALS (Benchmarks/recommender/run.sh).
+        .executableTarget(
+            name: "RecommenderBench",
+            dependencies: [
+                .product(name: "Larder", package: "Larder"),
+                .product(name: "LarderColumnar", package: "Larder"),
+                .product(name: "LarderParquet", package: "Larder"),
+                .product(name: "LarderRecommender", package: "Larder"),
+            ],
+            path: "Sources/RecommenderBench"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

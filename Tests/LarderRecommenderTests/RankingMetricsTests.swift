@@ -3,7 +3,7 @@ import Testing
 @testable import LarderRecommender
 
 @Suite struct RankingMetricsTests {
-    static let allMetrics: [([Int64], Set<Int64>, Int) -> Double] = [
+    static let allMetrics: [@Sendable ([Int64], Set<Int64>, Int) -> Double] = [
         RankingMetrics.precision(recommended:relevant:k:), RankingMetrics.recall(recommended:relevant:k:),
         RankingMetrics.ndcg(recommended:relevant:k:), RankingMetrics.averagePrecision(recommended:relevant:k:),
     ]

@@ -49,7 +49,8 @@ extension TrainingData {
             let spine = try RecordBatch(schema: Schema(plan.spineFields(time: timeColumn)),
                                         columns: plan.spineColumns(users: users, items: items, times: times))
             var historical = HistoricalOptions()
-            historical.asOf = options.asOf
+            let featureViews = Set(plan.references.map(\.view))
+            historical.asOf = options.asOf.filter { featureViews.contains($0.key) }
             historical.availableAt = options.availableAt
             historical.spineTimestampColumn = timeColumn
             historical.threads = options.threads
@@ -69,8 +70,11 @@ extension TrainingData {
             for stage in Stage.allCases {
                 for (isUser, refs, key) in [(true, plan.userReferences, plan.userKey), (false, plan.itemReferences, plan.itemKey)] where !refs.isEmpty {
                     let at = (stage == .validation ? split.validationStart : split.testStart) - 1
+                    var sideOptions = pinned
+                    let sideViews = Set(refs.map(\.view))
+                    sideOptions.asOf = pinned.asOf.filter { sideViews.contains($0.key) }
                     let snap = try database("the \(isUser ? "user" : "item") features as of \(Timestamp.iso8601(micros: at))") {
-                        try db.entitySnapshot(features: .references(refs), at: at, options: pinned)
+                        try db.entitySnapshot(features: .references(refs), at: at, options: sideOptions)
                     }
                     guard let key, let keyColumn = snap.batch.column(named: key) else { continue }
                     let ids = try Self.ids(keyColumn, view: refs[0].view, column: key)

@@ -90,7 +90,7 @@ public struct SegmentedModel: RecommenderModel {
     }
 
     /// Recommends with the model of `segment`; an unknown or nil segment uses the global model.
-    public func recommend(user: Int64, segment: String?, k: Int, excluding: Set<Int64>) -> Recommendations {
+    public func recommend(user: Int64, segment: String?, k: Int, excluding: Set<Int64> = []) -> Recommendations {
         let (model, answered) = route(segment)
         var out = model.recommend(user: user, k: k, excluding: excluding)
         out.segment = answered
