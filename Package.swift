@@ -71,6 +71,7 @@ let package = Package(
             dependencies: [
                 "Larder",
                 "LarderServer",
+                "LarderRecommender",
                 "LarderOnline",
                 "LarderParquet",
                 "LarderTable",
