@@ -72,6 +72,7 @@ let package = Package(
                 "Larder",
                 "LarderServer",
                 "LarderRecommender",
+                "LarderQuality",
                 "LarderOnline",
                 "LarderParquet",
                 "LarderTable",

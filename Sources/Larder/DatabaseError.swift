@@ -1,3 +1,5 @@
+import LarderQuality
+
 /// An error from the feature database: bad definitions, bad input files, unknown names.
 ///
 /// The message names the input (file and line, view, column, row) and says what to do.
@@ -34,6 +36,8 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
     /// 1-based line (definitions) or row (data files), if known.
     public var line: Int?
     public var underlying: (any Error & Sendable)?
+    /// For `.validationFailed`: the expectation suite's full result (GE's JSON shape).
+    public var validationResult: ValidationResult?
 
     public init(_ code: Code, _ message: String, file: String? = nil, line: Int? = nil, underlying: (any Error & Sendable)? = nil) {
         self.code = code

@@ -3,6 +3,7 @@ import Foundation
 import Larder
 import LarderColumnar
 import LarderParquet
+import LarderQuality
 import LarderTable
 
 /// `--db PATH`, shared by every database command. Default: `$LARDER_DB`, else `./larder.db`.
@@ -90,12 +91,31 @@ struct IngestCommand: ParsableCommand {
         bar.finish()
         let rate = result.seconds > 0 ? Double(result.rows) / result.seconds : 0
         if json {
-            try printJSON(["view": result.view, "version": result.version.map { Int($0) } as Any? ?? NSNull(), "rows": result.rows,
-                           "seconds": result.seconds, "rowsPerSecond": rate])
-        } else if let version = result.version {
+            var object: [String: Any] = ["view": result.view, "version": result.version.map { Int($0) } as Any? ?? NSNull(),
+                                         "rows": result.rows, "seconds": result.seconds, "rowsPerSecond": rate]
+            if let q = result.quality {
+                object["quality"] = ["suite": q.suite, "onInvalid": q.policy.rawValue, "success": q.result.success,
+                                     "quarantinedRows": q.quarantinedRows,
+                                     "result": (try? JSONSerialization.jsonObject(with: Data(q.result.jsonText().utf8))) ?? NSNull()]
+            }
+            try printJSON(object)
+            return
+        }
+        if let version = result.version {
             print("ingested \(result.rows) rows into \(view) as version \(version) in \(String(format: "%.2f", result.seconds)) s (\(Int(rate)) rows/s)")
-        } else {
+        } else if (result.quality?.quarantinedRows ?? 0) == 0 {
             print("nothing ingested (already applied)")
+        }
+        if let q = result.quality {
+            let s = q.result.statistics
+            var line = "quality: suite \(q.suite) " + (q.result.success ? "passed" : "failed")
+                + " \(s.successfulExpectations)/\(s.evaluatedExpectations) (on_invalid: \(q.policy.rawValue))"
+            if q.quarantinedRows > 0 {
+                line += "; \(q.quarantinedRows) rows quarantined to \(FeatureDatabase.quarantineTableName(of: view))"
+                    + (q.quarantineVersion.map { " version \($0)" } ?? "")
+            }
+            print(line)
+            for r in q.result.results where !r.success { print("  FAIL  " + QualityText.describe(r)) }
         }
     }
 }
@@ -119,7 +139,7 @@ struct HistoryCommand: ParsableCommand {
         }
         print(["version".padding(8), "time".padding(28), "operation".padding(14), "+rows".padding(10), "-rows".padding(8), "details"].joined(separator: " "))
         for h in entries {
-            let details = h.metadata.filter { $0.key != "rows" }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            let details = h.metadata.filter { $0.key != "rows" && $0.key != "quality_result" }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             print(["\(h.version)".padding(8), Timestamp.iso8601(micros: h.timestamp).padding(28), h.operation.padding(14),
                    "\(h.rowsAdded)".padding(10), "\(h.rowsRemoved)".padding(8), details].joined(separator: " "))
         }

@@ -16,6 +16,7 @@ struct LarderCommand: ParsableCommand {
             InitCommand.self, ApplyCommand.self, IngestCommand.self, HistoryCommand.self, ExportCommand.self,
             CompactCommand.self, VacuumCommand.self, HistoricalCommand.self, MaterializeCommand.self, GetCommand.self,
             VerifyOnlineCommand.self, ServeCommand.self, InspectCommand.self, GenerateCommand.self, BenchCommand.self, DemoCommand.self,
+            ValidateCommand.self, ProfileCommand.self, DriftCommand.self,
             ModelsCommand.self,
         ]
     )

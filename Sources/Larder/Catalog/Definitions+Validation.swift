@@ -1,3 +1,4 @@
+import LarderQuality
 import Yams
 
 /// Name rules and the checks across definitions: unique names, entities and suites that exist,
@@ -68,11 +69,35 @@ extension ParsedDefinitions {
                     + Definitions.knownList(suites.map(\.suite.name), kind: "expectation suites"), at: parsed.suiteNode)
             }
         }
+        try checkSuites(keysByView: keysByView, source: source)
         let viewByName = Dictionary(views.map { ($0.view.name, $0.view) }, uniquingKeysWith: { first, _ in first })
         for parsed in services {
             for (reference, node) in zip(parsed.service.features, parsed.featureNodes) {
                 try checkReference(reference, of: parsed.service.name, at: node, viewByName: viewByName,
                                    keysByView: keysByView, source: source)
+            }
+        }
+    }
+
+    /// Every suite must parse, and a view's suite must compile against the view's table schema
+    /// (known expectations, existing columns of fitting types, valid kwargs), so a bad suite is
+    /// refused here and never reaches an ingest.
+    private func checkSuites(keysByView: [String: [String]], source: DefinitionsSource) throws {
+        var parsed: [String: ExpectationSuite] = [:]
+        for s in suites {
+            do {
+                parsed[s.suite.name] = try ExpectationSuite(json: s.suite.expectationsJSON, name: s.suite.name)
+            } catch let error {
+                throw source.error("expectation suite '\(s.suite.name)': \(error.message)", at: s.nameNode)
+            }
+        }
+        for view in views {
+            guard let name = view.view.expectationSuite, let suite = parsed[name] else { continue }
+            let schema = try view.view.tableSchema(keys: keysByView[view.view.name] ?? [])
+            do {
+                _ = try SuiteValidator(suite: suite, schema: schema)
+            } catch let error {
+                throw source.error("feature view '\(view.view.name)': expectation suite '\(name)': \(error.message)", at: view.suiteNode ?? view.nameNode)
             }
         }
     }

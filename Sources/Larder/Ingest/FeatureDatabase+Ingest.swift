@@ -1,6 +1,7 @@
 import Foundation
 import LarderColumnar
 import LarderParquet
+import LarderQuality
 import LarderTable
 
 /// What an ingest committed.
@@ -10,6 +11,8 @@ public struct IngestResult: Sendable {
     public var version: Int64?
     public var rows: Int
     public var seconds: Double
+    /// What the view's expectation suite said, when it has one.
+    public var quality: QualityGateOutcome?
 }
 
 /// Progress of a long ingest, for progress bars.
@@ -45,12 +48,26 @@ extension FeatureDatabase {
         let view = try featureView(viewName)
         let catalog = try catalog()
         let schema = try view.tableSchema(keys: keys(of: view, in: catalog))
-        let conformed = try batches.map { try Self.conform($0, to: schema, view: view.name, source: source) }
+        var conformed = try batches.map { try Self.conform($0, to: schema, view: view.name, source: source) }
         let table = try Table.open(at: tablePath(view.name))
-        let rows = conformed.reduce(0) { $0 + $1.rowCount }
-        options.progress?(IngestProgress(phase: "commit", rowsDone: 0, rowsTotal: rows))
         var commit = CommitOptions()
         commit.metadata = options.metadata
+        var quality: QualityGateOutcome?
+        if let suite = view.expectationSuite {
+            let offered = conformed.reduce(0) { $0 + $1.rowCount }
+            options.progress?(IngestProgress(phase: "validate", rowsDone: 0, rowsTotal: offered))
+            let gated = try applyQualityGate(conformed, view: view, suiteName: suite, schema: schema, source: source,
+                                             transaction: options.transaction)
+            conformed = gated.accepted
+            quality = gated.outcome
+            commit.metadata.merge(gated.outcome.commitMetadata) { _, new in new }
+        }
+        let rows = conformed.reduce(0) { $0 + $1.rowCount }
+        if rows == 0, let quality, quality.quarantinedRows > 0 {
+            // Every row went to quarantine: the view's table gets no empty commit.
+            return IngestResult(view: view.name, version: nil, rows: 0, seconds: Date().timeIntervalSince(start), quality: quality)
+        }
+        options.progress?(IngestProgress(phase: "commit", rowsDone: 0, rowsTotal: rows))
         if let source { commit.metadata["source"] = source }
         commit.metadata["rows"] = "\(rows)"
         commit.transaction = options.transaction
@@ -62,7 +79,7 @@ extension FeatureDatabase {
         }
         options.progress?(IngestProgress(phase: "commit", rowsDone: rows, rowsTotal: rows))
         return IngestResult(view: view.name, version: result.version, rows: result.version == nil ? 0 : rows,
-                            seconds: Date().timeIntervalSince(start))
+                            seconds: Date().timeIntervalSince(start), quality: quality)
     }
 
     /// Ingests Parquet or CSV files into `view` as one commit. Every file is read and checked
