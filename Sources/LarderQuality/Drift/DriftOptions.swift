@@ -42,6 +42,7 @@ public struct DriftOptions: Hashable, Sendable {
     /// Worker threads for batches (nil: one per core).
     public var threads: Int?
 
+    /// Options with the documented defaults: 10 bins, epsilon 0.0001, default thresholds, every column.
     public init(binCount: Int = 10, psiEpsilon: Double = 1e-4, thresholds: DriftThresholds = DriftThresholds(),
                 columnThresholds: [String: DriftThresholds] = [:], columns: [String]? = nil,
                 reportedCategories: Int = 20, exactQuantileLimit: Int = 100_000, threads: Int? = nil) {
@@ -99,11 +100,14 @@ public struct DriftError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// What kind of problem this is.
     public var code: Code
+    /// What was wrong, for people.
     public var message: String
     /// The column the error concerns, if any.
     public var column: String?
 
+    /// Creates an error.
     public init(_ code: Code, _ message: String, column: String? = nil) {
         self.code = code
         self.message = message

@@ -24,6 +24,7 @@ public struct DriftReport: Hashable, Sendable, Codable {
     /// The PSI epsilon used (``DriftOptions/psiEpsilon``).
     public var psiEpsilon: Double
 
+    /// Creates a report; the verdicts (`driftedColumns`, `drifted`, `schemaChanged`) are derived from `columns`.
     public init(referenceRowCount: Int, currentRowCount: Int, columns: [ColumnDrift], binCount: Int, psiEpsilon: Double) {
         self.referenceRowCount = referenceRowCount
         self.currentRowCount = currentRowCount
@@ -81,14 +82,19 @@ public struct ColumnDrift: Hashable, Sendable, Codable {
         case categorical
     }
 
+    /// The column's name.
     public var name: String
+    /// Whether and how the column was compared.
     public var status: Status
+    /// Which measures apply; nil when the column was not compared.
     public var kind: Kind?
     /// The column's type on each side, as `DataType.description` spells it; nil when absent.
     public var referenceType: String?
+    /// The column's type in the current data.
     public var currentType: String?
     /// Null fraction on each side (nil when the column is absent or the side has no rows).
     public var referenceNullFraction: Double?
+    /// Null fraction in the current data.
     public var currentNullFraction: Double?
     /// Population stability index (numeric columns).
     public var psi: Double?
@@ -109,6 +115,7 @@ public struct ColumnDrift: Hashable, Sendable, Codable {
     /// Why the column was not compared, for statuses other than `compared`.
     public var message: String?
 
+    /// Creates an entry.
     public init(name: String, status: Status, kind: Kind? = nil, referenceType: String? = nil,
                 currentType: String? = nil, referenceNullFraction: Double? = nil,
                 currentNullFraction: Double? = nil, psi: Double? = nil, jensenShannon: Double? = nil,
@@ -139,10 +146,14 @@ public struct DriftBin: Hashable, Sendable, Codable {
     public var label: String
     /// The numeric bin's bounds: `lower < x ≤ upper`; nil for an open end or a category.
     public var lower: Double?
+    /// The bin's upper bound (inclusive); nil for the last bin or a category.
     public var upper: Double?
+    /// The reference's share of rows in this bin.
     public var referenceFraction: Double
+    /// The current data's share of rows in this bin.
     public var currentFraction: Double
 
+    /// Creates a bin.
     public init(label: String, lower: Double? = nil, upper: Double? = nil, referenceFraction: Double, currentFraction: Double) {
         self.label = label
         self.lower = lower

@@ -41,6 +41,7 @@ public struct ColumnProfile: Hashable, Sendable, Codable {
     /// The number of non-null values (NaN included).
     public var nonNullCount: Int { rowCount - nullCount }
 
+    /// Creates a profile; `nullFraction` is computed from the counts.
     public init(name: String, type: String, rowCount: Int, nullCount: Int, nanCount: Int = 0,
                 distinct: DistinctCount? = nil, numeric: NumericSummary? = nil,
                 lengths: LengthSummary? = nil, topValues: TopValues? = nil,
@@ -68,6 +69,7 @@ public struct DistinctCount: Hashable, Sendable, Codable {
     /// values.
     public var isExact: Bool
 
+    /// Creates a count.
     public init(count: Int, isExact: Bool) {
         self.count = count
         self.isExact = isExact
@@ -115,9 +117,12 @@ public enum ProfileNumber: Hashable, Sendable, Codable, CustomStringConvertible 
 
 /// One quantile: the value at probability `probability` (0 ... 1).
 public struct ProfileQuantile: Hashable, Sendable, Codable {
+    /// The probability, 0 ... 1 (0.5 is the median).
     public var probability: Double
+    /// The value at that probability (nearest rank).
     public var value: Double
 
+    /// Creates a quantile.
     public init(probability: Double, value: Double) {
         self.probability = probability
         self.value = value
@@ -129,7 +134,9 @@ public struct ProfileQuantile: Hashable, Sendable, Codable {
 public struct NumericSummary: Hashable, Sendable, Codable {
     /// The number of values summarized (non-null, non-NaN).
     public var count: Int
+    /// The smallest value (−infinity when present).
     public var min: ProfileNumber
+    /// The largest value (+infinity when present).
     public var max: ProfileNumber
     /// The arithmetic mean (infinite when a value is).
     public var mean: Double
@@ -143,6 +150,7 @@ public struct NumericSummary: Hashable, Sendable, Codable {
     /// Equal-width bins from `min` to `max`.
     public var histogram: NumericHistogram
 
+    /// Creates a summary.
     public init(count: Int, min: ProfileNumber, max: ProfileNumber, mean: Double,
                 standardDeviation: Double, quantiles: [ProfileQuantile], quantilesExact: Bool,
                 histogram: NumericHistogram) {
@@ -168,8 +176,10 @@ public struct NumericSummary: Hashable, Sendable, Codable {
 public struct NumericHistogram: Hashable, Sendable, Codable {
     /// `counts.count + 1` ascending edges.
     public var edges: [Double]
+    /// Values per bin.
     public var counts: [Int]
 
+    /// Creates a histogram.
     public init(edges: [Double], counts: [Int]) {
         self.edges = edges
         self.counts = counts
@@ -178,12 +188,16 @@ public struct NumericHistogram: Hashable, Sendable, Codable {
 
 /// Minimum, maximum and mean value length (code points for strings, bytes for binary).
 public struct LengthSummary: Hashable, Sendable, Codable {
+    /// The shortest length.
     public var min: Int
+    /// The longest length.
     public var max: Int
+    /// The mean length.
     public var mean: Double
     /// The number of empty values.
     public var emptyCount: Int
 
+    /// Creates a summary.
     public init(min: Int, max: Int, mean: Double, emptyCount: Int) {
         self.min = min
         self.max = max
@@ -195,9 +209,12 @@ public struct LengthSummary: Hashable, Sendable, Codable {
 /// A value and how often it occurs; the value as text (strings as they are, integers in
 /// decimal, bools as `true` / `false`).
 public struct ValueCount: Hashable, Sendable, Codable {
+    /// The value as text.
     public var value: String
+    /// How many rows hold it.
     public var count: Int
 
+    /// Creates a value count.
     public init(value: String, count: Int) {
         self.value = value
         self.count = count
@@ -215,6 +232,7 @@ public struct TopValues: Hashable, Sendable, Codable {
     /// Values not in `values` (non-null, non-NaN), so bars can show an "other" share.
     public var otherCount: Int
 
+    /// Creates top values.
     public init(values: [ValueCount], isExact: Bool, otherCount: Int) {
         self.values = values
         self.isExact = isExact
@@ -224,6 +242,7 @@ public struct TopValues: Hashable, Sendable, Codable {
 
 /// Statistics of a vector column's non-null rows.
 public struct VectorSummary: Hashable, Sendable, Codable {
+    /// The number of floats per vector.
     public var dimension: Int
     /// Rows whose vector holds a NaN; left out of the norm statistics.
     public var nanVectorCount: Int
@@ -232,6 +251,7 @@ public struct VectorSummary: Hashable, Sendable, Codable {
     /// Euclidean (L2) norms of the other rows: nil when there are none.
     public var norms: MomentSummary?
 
+    /// Creates a summary.
     public init(dimension: Int, nanVectorCount: Int, zeroVectorCount: Int, norms: MomentSummary?) {
         self.dimension = dimension
         self.nanVectorCount = nanVectorCount
@@ -242,12 +262,18 @@ public struct VectorSummary: Hashable, Sendable, Codable {
 
 /// Count, range, mean and sample standard deviation of some values.
 public struct MomentSummary: Hashable, Sendable, Codable {
+    /// The number of values.
     public var count: Int
+    /// The smallest value.
     public var min: Double
+    /// The largest value.
     public var max: Double
+    /// The arithmetic mean.
     public var mean: Double
+    /// The sample standard deviation (divisor `count − 1`).
     public var standardDeviation: Double
 
+    /// Creates a summary.
     public init(count: Int, min: Double, max: Double, mean: Double, standardDeviation: Double) {
         self.count = count
         self.min = min

@@ -68,13 +68,16 @@ public struct ProfileError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// What kind of problem this is.
     public var code: Code
+    /// What was wrong, for people.
     public var message: String
     /// The column the error concerns, if any.
     public var column: String?
     /// The position of the batch the error concerns, if any.
     public var batch: Int?
 
+    /// Creates an error.
     public init(_ code: Code, _ message: String, column: String? = nil, batch: Int? = nil) {
         self.code = code
         self.message = message

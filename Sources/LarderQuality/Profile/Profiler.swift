@@ -109,9 +109,12 @@ public struct ProfileAccumulator: Sendable {
 /// Codable; ``jsonData()`` writes it with snake_case keys (`row_count`, `null_fraction`, ...)
 /// and non-finite numbers as the strings `"NaN"`, `"Infinity"`, `"-Infinity"`.
 public struct TableProfile: Hashable, Sendable, Codable {
+    /// The number of rows profiled.
     public var rowCount: Int
+    /// One profile per column, in schema order.
     public var columns: [ColumnProfile]
 
+    /// Creates a table profile.
     public init(rowCount: Int, columns: [ColumnProfile]) {
         self.rowCount = rowCount
         self.columns = columns

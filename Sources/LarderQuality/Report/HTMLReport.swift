@@ -37,6 +37,7 @@ public struct HTMLReport: Sendable {
     /// What the drift compared, e.g. "version 3 → version 7".
     public var driftCaption: String?
 
+    /// Creates a report; every part but the title is optional.
     public init(title: String, view: String? = nil, version: Int64? = nil, suiteName: String? = nil,
                 generatedAt: Date? = nil, expectations: [ReportExpectationRow] = [],
                 profile: TableProfile? = nil, drift: DriftReport? = nil, driftCaption: String? = nil) {

@@ -23,6 +23,7 @@ public struct ReportExpectationRow: Hashable, Sendable {
     /// An error that stopped the expectation from being evaluated, if any.
     public var exception: String?
 
+    /// Creates a row.
     public init(type: String, kwargs: String, success: Bool, observed: String? = nil,
                 unexpectedCount: Int? = nil, unexpectedPercent: Double? = nil,
                 partialUnexpected: [String] = [], column: String? = nil, exception: String? = nil) {
