@@ -22,6 +22,7 @@ Data (events.parquet, 48 rows; events-part-0/1.parquet are the same rows split 2
   is_member   bool, nulls
   level       int32 not null, non-decreasing with repeats
   countdown   int64 not null, strictly decreasing
+  lonely      float64, one value (2.5) and 47 nulls: a sample stdev of one value
 empty.parquet: the same schema, no rows. all_null.parquet: 12 rows, every nullable column null.
 """
 
@@ -55,6 +56,7 @@ SCHEMA = pa.schema([
     pa.field("is_member", pa.bool_()),
     pa.field("level", pa.int32(), nullable=False),
     pa.field("countdown", pa.int64(), nullable=False),
+    pa.field("lonely", pa.float64()),
 ])
 
 NAMES = ["Ann", "Zoë", "日本語", "e\u0301", "👍🏽", "🇫🇷", "", "Bob", "Émile", "Ωmega", "li", "Łukasz"]
@@ -81,12 +83,13 @@ def events() -> pa.Table:
             "is_member": None if i % 6 == 1 else rng.random() < 0.5,
             "level": i // 3,
             "countdown": 1000 - 7 * i,
+            "lonely": 2.5 if i == 0 else None,
         })
     # Planted edges.
     rows[0]["visits"], rows[1]["visits"] = 0, 1000            # between boundaries, inclusive
     rows[2]["spend"], rows[4]["spend"] = 0.0, 250.5          # float boundaries
     rows[8]["spend"] = 250.5                                  # a repeated float
-    rows[5]["ratio"] = -0.0
+    rows[5]["ratio"], rows[9]["ratio"] = -0.0, 0.0            # equal as numbers, not as bits
     rows[11]["user_id"], rows[11]["event_ts"] = rows[10]["user_id"], rows[10]["event_ts"]
     rows[31]["user_id"], rows[31]["event_ts"] = rows[30]["user_id"], rows[30]["event_ts"]
     rows[12]["created_ts"] = rows[12]["event_ts"]            # equal: fails a strict A > B
@@ -139,6 +142,7 @@ def values_suite(table: pa.Table) -> list[dict]:
         expect("expect_column_values_to_be_between", "strict max excludes 1000", column="visits", min_value=0, max_value=1000, strict_max=True),
         expect("expect_column_values_to_be_between", "only a lower bound", column="visits", min_value=1),
         expect("expect_column_values_to_be_between", "only an upper bound, mostly", column="visits", max_value=999, mostly=0.97),
+        expect("expect_column_values_to_be_between", "mostly exactly 40 of 42", column="visits", min_value=1, max_value=999, mostly=40 / 42),
         expect("expect_column_values_to_be_between", "float bounds at the data", column="spend", min_value=0.0, max_value=250.5),
         expect("expect_column_values_to_be_between", "float strict bounds", column="spend", min_value=0.0, max_value=250.5, strict_min=True, strict_max=True),
         expect("expect_column_values_to_be_between", "NaN among floats", column="ratio", min_value=-25, max_value=25),
@@ -152,6 +156,9 @@ def values_suite(table: pa.Table) -> list[dict]:
         expect("expect_column_values_to_be_unique", "repeats: every repeated row counts", column="user_id"),
         expect("expect_column_values_to_be_unique", "repeated float, nulls ignored", column="spend"),
         expect("expect_column_values_to_be_unique", "strings with nulls", column="name"),
+        expect("expect_column_values_to_be_unique", "-0.0 and 0.0, NaN", column="ratio"),
+        expect("expect_column_values_to_be_in_set", "-0.0 in {0.0}", column="ratio", value_set=[0.0], mostly=0.01),
+        expect("expect_column_values_to_be_in_set", "booleans with nulls", column="is_member", value_set=[True]),
         expect("expect_column_values_to_match_regex", "anchored", column="code", regex="^[A-Z]{2}-[0-9]{3}$"),
         expect("expect_column_values_to_match_regex", "unanchored: a search, not a full match", column="code", regex="[A-Z]{2}-[0-9]{3}"),
         expect("expect_column_values_to_match_regex", "unicode class", column="name", regex="^\\w+$", mostly=0.5),
@@ -164,6 +171,8 @@ def values_suite(table: pa.Table) -> list[dict]:
         expect("expect_column_values_to_be_of_type", "int32", column="level", type_="int32"),
         expect("expect_column_values_to_be_of_type", "float64", column="spend", type_="float64"),
         expect("expect_column_values_to_be_of_type", "wrong type", column="countdown", type_="float64"),
+        expect("expect_column_values_to_be_of_type", "ints with nulls", column="visits", type_="int64"),
+        expect("expect_column_values_to_be_of_type", "booleans with nulls", column="is_member", type_="bool"),
         expect("expect_column_values_to_be_increasing", "strictly increasing", column="id", strictly=True),
         expect("expect_column_values_to_be_increasing", "non-decreasing", column="level"),
         expect("expect_column_values_to_be_increasing", "repeats fail strictly", column="level", strictly=True),
@@ -187,6 +196,10 @@ def aggregates_suite() -> list[dict]:
         expect("expect_column_median_to_be_between", "median of floats", column="spend", min_value=0, max_value=2500),
         expect("expect_column_stdev_to_be_between", "sample stdev", column="visits", min_value=0, max_value=1000),
         expect("expect_column_stdev_to_be_between", "stdev too low", column="spend", min_value=0, max_value=1),
+        expect("expect_column_stdev_to_be_between", "stdev of one value", column="lonely", min_value=0, max_value=1),
+        expect("expect_column_mean_to_be_between", "mean of one value", column="lonely", min_value=2.5, max_value=2.5),
+        expect("expect_column_median_to_be_between", "median of one value", column="lonely", min_value=2.5, max_value=2.5),
+        expect("expect_column_distinct_values_to_equal_set", "booleans", column="is_member", value_set=[False, True]),
         expect("expect_column_sum_to_be_between", "sum of ints", column="countdown", min_value=0, max_value=100000),
         expect("expect_column_sum_to_be_between", "sum of floats", column="spend", min_value=0, max_value=10),
         expect("expect_column_quantile_values_to_be_between", "quartiles of ints", column="visits",
