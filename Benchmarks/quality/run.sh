@@ -12,8 +12,9 @@
 # of it; --ge-only skips the release build and Larder's side. The suite is written to
 # .bench-data/quality-SCALE/suite.json. GE's figures: validation alone (GE's batch.validate),
 # the Parquet read + pandas conversion and GE's batch setup apart, the whole process and its
-# peak RSS (wait4). Larder's: the whole `larder validate` process and its peak RSS; the one-off
-# ingest is reported apart.
+# peak RSS (wait4). Larder's: `larder validate`'s own validation and table-scan times, the whole
+# process and its peak RSS; the one-off ingest into a fresh database is reported apart. Without
+# `larder validate` (an older build) Larder's side is skipped with a message.
 #
 # Environment: LARDER_BIN=/path/to/larder uses that binary instead of building one;
 # SCRATCH=path is the SwiftPM scratch path of the release build (default .build).
