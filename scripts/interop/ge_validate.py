@@ -128,9 +128,8 @@ def referenced_columns(expectations: list[dict]) -> list[str] | None:
         for key in ("column", "column_A", "column_B"):
             if isinstance(kwargs.get(key), str):
                 names.append(kwargs[key])
-        for key in ("column_list",):
-            if isinstance(kwargs.get(key), list):
-                names.extend(c for c in kwargs[key] if isinstance(c, str))
+        if isinstance(kwargs.get("column_list"), list):
+            names.extend(c for c in kwargs["column_list"] if isinstance(c, str))
     return list(dict.fromkeys(names))
 
 
