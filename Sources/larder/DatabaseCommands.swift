@@ -69,10 +69,23 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "Input format: csv or parquet (default: by extension).") var format: String?
     @Option(help: "CSV: the text that means null (default: empty).") var null: String = ""
     @Option(help: "CSV timestamps: iso8601, epoch-seconds, epoch-millis or epoch-micros.") var timestamps: String = "iso8601"
+    @Option(help: ArgumentHelp("Make the ingest idempotent: APP_ID:VERSION (e.g. daily_user_stats:20261123). A second ingest with the same pair commits nothing, so a retried job is safe.",
+                               valueName: "app-id:version"))
+    var transaction: String?
     @Flag(help: "Print JSON.") var json = false
+
+    /// `APP_ID:VERSION` split at the last colon.
+    var parsedTransaction: Transaction? {
+        guard let transaction, let colon = transaction.lastIndex(of: ":"),
+              let version = Int64(transaction[transaction.index(after: colon)...]), colon > transaction.startIndex else { return nil }
+        return Transaction(appId: String(transaction[..<colon]), version: version)
+    }
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one input file") }
+        if transaction != nil, parsedTransaction == nil {
+            throw ValidationError("--transaction must be APP_ID:VERSION with an integer VERSION, e.g. daily_user_stats:20261123")
+        }
         if let format, IngestFormat(rawValue: format) == nil { throw ValidationError("--format must be csv or parquet") }
         guard CSVOptions.TimestampFormat(rawValue: timestamps) != nil else {
             throw ValidationError("--timestamps must be iso8601, epoch-seconds, epoch-millis or epoch-micros")
@@ -85,6 +98,7 @@ struct IngestCommand: ParsableCommand {
         csv.nullToken = null
         csv.timestampFormat = CSVOptions.TimestampFormat(rawValue: timestamps) ?? .iso8601
         var options = IngestOptions()
+        options.transaction = parsedTransaction
         let bar = ProgressLine(enabled: !json)
         options.progress = { bar.update($0) }
         let result = try db.ingest(files: files, into: view, format: format.flatMap(IngestFormat.init(rawValue:)), csv: csv, options: options)
