@@ -5,7 +5,7 @@ import LarderColumnar
 /// the previous rank left unsorted.
 ///
 /// Quantiles follow numpy's `quantile(method=...)` as pandas calls it for GE (virtual index
-/// `q·(n−1)`; `nearest` rounds half to even; `linear` uses numpy's two-sided lerp); the median
+/// `(n−1)·q`; `nearest` rounds half to even; `linear` uses numpy's two-sided lerp); the median
 /// of an even count is the mean of the two middle values, as in pandas.
 enum OrderStatistics {
     /// The present values of `slices`: integer-like columns as `Int64`, floats as `Double`.
@@ -128,9 +128,9 @@ enum OrderStatistics {
     static func quantiles(_ values: Values, _ qs: [Double], _ method: QuantileMethod) -> [SortKey?] {
         let n = values.count
         guard n > 0 else { return qs.map { _ in nil } }
-        // numpy: virtual index = n*q + (alpha + q*(1 - alpha - beta)) - 1, alpha = beta = 1.
+        // numpy's virtual index for these methods: (n - 1) * q.
         let plans: [(lo: Int, hi: Int, gamma: Double)] = qs.map { q in
-            let virtual = Double(n) * q + (1 + q * (1 - 1 - 1)) - 1
+            let virtual = Double(n - 1) * q
             let below = virtual.rounded(.down)
             let lo = min(max(Int(below), 0), n - 1), hi = min(lo + 1, n - 1)
             switch method {

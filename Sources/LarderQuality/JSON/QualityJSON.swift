@@ -2,7 +2,9 @@
 ///
 /// Integers and doubles are kept apart (`1` is `.int(1)`, `1.0` is `.double(1.0)`), as Python
 /// and Great Expectations keep them apart; ``numberValue`` reads either as a `Double`.
-/// Non-finite doubles are written as `null`, as Great Expectations writes NaN.
+/// Non-finite doubles are written as `null`, as Great Expectations writes NaN. Through
+/// `Codable`, an integral double (`1.0`) comes back from `JSONDecoder` as `.int(1)`; use
+/// ``jsonText(pretty:)`` and ``init(parsing:)`` to keep the two apart.
 ///
 /// ```swift
 /// let kwargs: [String: QualityJSON] = ["column": "visits_7d", "min_value": 0, "max_value": 1000]

@@ -2,7 +2,8 @@ import LarderColumnar
 
 /// Rows `range` of a column, held without copying (the column's buffers are shared), for the
 /// metrics whose state is the data itself: uniqueness keys, and the values behind medians and
-/// quantiles. Encoding writes only the rows in range.
+/// quantiles. Encoding writes only the rows in range; floats as their bit patterns, so NaN and
+/// infinities survive JSON.
 struct ColumnSlice: Sendable {
     let column: Column
     let range: Range<Int>
@@ -45,12 +46,13 @@ extension ColumnSlice: Codable {
         switch type {
         case .int32, .date: storage = .int32(try c.decode([Int32].self, forKey: .ints32))
         case .int64, .timestamp: storage = .int64(try c.decode([Int64].self, forKey: .ints64))
-        case .float32: storage = .float32(try c.decode([Float].self, forKey: .floats32))
-        case .float64: storage = .float64(try c.decode([Double].self, forKey: .floats64))
+        case .float32: storage = .float32(try c.decode([UInt32].self, forKey: .floats32).map(Float.init(bitPattern:)))
+        case .float64: storage = .float64(try c.decode([UInt64].self, forKey: .floats64).map(Double.init(bitPattern:)))
         case .bool: storage = .bool(try c.decode([Bool].self, forKey: .bools))
         case .string, .binary:
             storage = .bytes(offsets: try c.decode([Int].self, forKey: .offsets), data: try c.decode([UInt8].self, forKey: .bytes))
-        case .vector(let d): storage = .vector(dimension: d, values: try c.decode([Float].self, forKey: .floats32))
+        case .vector(let d):
+            storage = .vector(dimension: d, values: try c.decode([UInt32].self, forKey: .floats32).map(Float.init(bitPattern:)))
         }
         let validity = try c.decodeIfPresent([Bool].self, forKey: .validity).map { Bitmap($0) }
         do {
@@ -74,14 +76,14 @@ extension ColumnSlice: Codable {
         switch column.storage {
         case .int32(let v): try c.encode(Array(v[r]), forKey: .ints32)
         case .int64(let v): try c.encode(Array(v[r]), forKey: .ints64)
-        case .float32(let v): try c.encode(Array(v[r]), forKey: .floats32)
-        case .float64(let v): try c.encode(Array(v[r]), forKey: .floats64)
+        case .float32(let v): try c.encode(v[r].map(\.bitPattern), forKey: .floats32)
+        case .float64(let v): try c.encode(v[r].map(\.bitPattern), forKey: .floats64)
         case .bool(let v): try c.encode(Array(v[r]), forKey: .bools)
         case .bytes(let offsets, let data):
             let base = offsets[r.lowerBound]
             try c.encode(offsets[r.lowerBound ... r.upperBound].map { $0 - base }, forKey: .offsets)
             try c.encode(Array(data[base ..< offsets[r.upperBound]]), forKey: .bytes)
-        case .vector(let d, let values): try c.encode(Array(values[r.lowerBound * d ..< r.upperBound * d]), forKey: .floats32)
+        case .vector(let d, let values): try c.encode(values[r.lowerBound * d ..< r.upperBound * d].map(\.bitPattern), forKey: .floats32)
         }
         if column.validity != nil {
             try c.encode(r.map { column.isValid($0) }, forKey: .validity)

@@ -39,6 +39,35 @@ struct Moments: Sendable, Codable, Equatable {
 
     /// The float sum, compensated.
     var floatSum: Double { sum + compensation }
+
+    // Doubles are encoded as bit patterns: sums and deviations may be infinite or NaN.
+    private enum Keys: String, CodingKey { case count, intSum, sum, compensation, min, max, mean, m2 }
+
+    init() {}
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        count = try c.decode(Int.self, forKey: .count)
+        intSum = try c.decode(Int128.self, forKey: .intSum)
+        sum = Double(bitPattern: try c.decode(UInt64.self, forKey: .sum))
+        compensation = Double(bitPattern: try c.decode(UInt64.self, forKey: .compensation))
+        min = try c.decodeIfPresent(SortKey.self, forKey: .min)
+        max = try c.decodeIfPresent(SortKey.self, forKey: .max)
+        mean = Double(bitPattern: try c.decode(UInt64.self, forKey: .mean))
+        m2 = Double(bitPattern: try c.decode(UInt64.self, forKey: .m2))
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(count, forKey: .count)
+        try c.encode(intSum, forKey: .intSum)
+        try c.encode(sum.bitPattern, forKey: .sum)
+        try c.encode(compensation.bitPattern, forKey: .compensation)
+        try c.encodeIfPresent(min, forKey: .min)
+        try c.encodeIfPresent(max, forKey: .max)
+        try c.encode(mean.bitPattern, forKey: .mean)
+        try c.encode(m2.bitPattern, forKey: .m2)
+    }
 }
 
 /// A value of an ordered column: integer-like columns compare as `Int64`, float columns as
@@ -46,6 +75,23 @@ struct Moments: Sendable, Codable, Equatable {
 enum SortKey: Sendable, Codable, Comparable, Hashable {
     case int(Int64)
     case double(Double)
+
+    private enum Keys: String, CodingKey { case int, doubleBits }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        if let i = try c.decodeIfPresent(Int64.self, forKey: .int) { self = .int(i) } else {
+            self = .double(Double(bitPattern: try c.decode(UInt64.self, forKey: .doubleBits)))
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        switch self {
+        case .int(let i): try c.encode(i, forKey: .int)
+        case .double(let d): try c.encode(d.bitPattern, forKey: .doubleBits)
+        }
+    }
 
     static func < (a: SortKey, b: SortKey) -> Bool {
         switch (a, b) {

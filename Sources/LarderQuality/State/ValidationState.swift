@@ -95,6 +95,35 @@ struct ColumnMetrics: Sendable, Codable {
 struct KeptRow: Sendable, Codable, Hashable {
     var row: Int
     var value: QualityJSON
+
+    init(row: Int, value: QualityJSON) {
+        self.row = row
+        self.value = value
+    }
+
+    // The value is stored as JSON text: a Codable number loses whether it was 1 or 1.0.
+    private enum Keys: String, CodingKey { case row, value }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        row = try c.decode(Int.self, forKey: .row)
+        value = try QualityJSON.decodeText(c.decode(String.self, forKey: .value))
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(row, forKey: .row)
+        try c.encode(value.jsonText(), forKey: .value)
+    }
+}
+
+extension QualityJSON {
+    /// Parses JSON text for a decoder, as a `DecodingError`.
+    static func decodeText(_ text: String) throws -> QualityJSON {
+        do { return try QualityJSON(parsing: text) } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: error.message))
+        }
+    }
 }
 
 /// Metrics of one per-row expectation.
@@ -148,6 +177,28 @@ struct OrderEdge: Sendable, Codable {
         var row: Int
         var key: SortKey
         var value: QualityJSON
+
+        init(row: Int, key: SortKey, value: QualityJSON) {
+            self.row = row
+            self.key = key
+            self.value = value
+        }
+
+        private enum Keys: String, CodingKey { case row, key, value }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: Keys.self)
+            row = try c.decode(Int.self, forKey: .row)
+            key = try c.decode(SortKey.self, forKey: .key)
+            value = try QualityJSON.decodeText(c.decode(String.self, forKey: .value))
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(row, forKey: .row)
+            try c.encode(key, forKey: .key)
+            try c.encode(value.jsonText(), forKey: .value)
+        }
     }
 
     var increasing: Bool

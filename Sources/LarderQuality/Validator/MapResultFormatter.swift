@@ -3,6 +3,9 @@
 struct MapResultFormatter {
     let format: ResultFormat
     let partialCount: Int
+    /// How a value is counted in `partial_unexpected_counts` (GE counts a multi-column row's
+    /// values as a tuple, written as an array).
+    var countKey: (QualityJSON) -> QualityJSON = { $0 }
 
     /// GE's `_mostly_success`: (considered − unexpected) / considered ≥ mostly, true when
     /// nothing was considered.
@@ -39,7 +42,7 @@ struct MapResultFormatter {
         d.partialUnexpectedList = partial.map(\.value)
         guard format != .basic else { return d }
         if partialCount > 0 {
-            d.partialUnexpectedCounts = Self.counts(partial.map(\.value))
+            d.partialUnexpectedCounts = Self.counts(partial.map { countKey($0.value) })
             d.partialUnexpectedIndexList = partial.map(\.row)
         }
         guard format == .complete else { return d }

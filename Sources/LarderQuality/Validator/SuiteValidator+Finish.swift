@@ -29,7 +29,7 @@ extension SuiteValidator {
                               result: options.resultFormat == .booleanOnly ? ExpectationResultDetails() : details,
                               exceptionInfo: exception)
         }
-        let formatter = MapResultFormatter(format: options.resultFormat, partialCount: options.partialUnexpectedCount)
+        var formatter = MapResultFormatter(format: options.resultFormat, partialCount: options.partialUnexpectedCount)
         let keep = options.keepLimit
         switch e.check {
         case .table(let t):
@@ -67,6 +67,7 @@ extension SuiteValidator {
             m.kept = keptRows(rows.prefix(keep), m.keys ?? []) { cols, i in
                 .object(Dictionary(uniqueKeysWithValues: zip(names, cols.map { ValueJSON.value($0, i) })))
             }
+            formatter.countKey = { value in .array(names.map { value[$0] ?? .null }) }
             let success = MapResultFormatter.success(considered: m.considered, unexpected: m.unexpected, mostly: e.mostly)
             return result(success, formatter.details(elementCount: state.rowCount, nonMissing: m.considered,
                                                      unexpected: m.unexpected, kept: m.kept))
