@@ -1,5 +1,6 @@
 import Foundation
 import LarderColumnar
+import LarderTestSupport
 import Testing
 @testable import LarderQuality
 
@@ -106,6 +107,17 @@ import Testing
         #expect(rules(items, column: "seen") == ["complete"])
     }
 
+    @Test func nanCountsAsMissing() throws {
+        // No nulls, but 3 NaN in 100 rows: GE counts NaN as missing, so mostly is 0.97.
+        let values = (0 ..< 100).map { $0 < 3 ? Double.nan : Double($0) }
+        let (_, items) = try suggest([try RecordBatch(["x": .float64(values)])])
+        let notNull = try #require(items.first { $0.column == "x" && $0.type == "expect_column_values_to_not_be_null" })
+        #expect(notNull.rule == "retain completeness")
+        #expect(notNull.kwargs["mostly"] as? Double == 0.97)
+        let range = try #require(items.first { $0.column == "x" && $0.rule == "range" })
+        #expect(range.kwargs["min_value"] as? Double == 3)
+    }
+
     @Test func smallDistinctSetsNeedRepetition() throws {
         // Three values in five rows: too unique to call categorical.
         let batch = try RecordBatch(["s": Column.string(["a", "b", "c", "a", "b"])])
@@ -133,5 +145,31 @@ import Testing
         let set = try #require(items.first { $0.rule == "in set" })
         #expect(set.column == "c\"ol")
         #expect(set.kwargs["value_set"] as? [String] == [weird])
+    }
+
+    /// The engine loads the suggested suite, and the data it was suggested from passes it.
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func profiledDataPassesItsSuggestedSuite(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        let schema = try Schema([
+            Field("i", .int64), Field("small", .int32), Field("f", .float64), Field("g", .float32),
+            Field("s", .string), Field("cat", .string), Field("b", .bool), Field("t", .timestamp),
+        ])
+        var batches: [RecordBatch] = []
+        for _ in 0 ..< 3 {
+            let random = RandomData.batch(schema: schema, rows: 400, rng: &rng, nullProbability: 0.05, allNullProbability: 0)
+            // Low-cardinality columns, so the in-set rule fires too.
+            let small = Column.int32((0 ..< 400).map { _ in Int32.random(in: 0 ... 3, using: &rng) })
+            let cat = Column.string((0 ..< 400).map { _ in ["a", "b", "漢字", nil].randomElement(using: &rng) ?? nil })
+            var columns = random.columns
+            columns[1] = small
+            columns[5] = cat
+            batches.append(try RecordBatch(schema: schema, columns: columns))
+        }
+        let text = Profiler.suggestSuite(from: try Profiler.profile(batches), name: "suggested")
+        let suite = try ExpectationSuite(json: text)
+        #expect(suite.expectations.count > 10)
+        let result = try SuiteValidator(suite: suite, schema: schema).validate(batches)
+        #expect(result.success, "\(result.failures.map { $0.json.jsonText(pretty: false) })")
     }
 }

@@ -16,10 +16,12 @@ extension Profiler {
     /// The rules, in the order their expectations appear (per column, in schema order):
     ///
     /// - **schema**: `expect_table_columns_to_match_ordered_list` with the profiled columns.
-    /// - **complete**: no nulls (and at least one row) → `expect_column_values_to_not_be_null`.
-    /// - **retain completeness**: some nulls, and more than ``suggestedCompletenessFloor`` of the
-    ///   rows non-null → `expect_column_values_to_not_be_null` with `mostly` = the non-null
-    ///   fraction rounded *down* to two decimals (0.957 → 0.95), so the profiled data passes.
+    /// - **complete**: no nulls and no NaN (GE counts NaN as missing), and at least one row →
+    ///   `expect_column_values_to_not_be_null`.
+    /// - **retain completeness**: some missing values, and more than
+    ///   ``suggestedCompletenessFloor`` of the rows present → `expect_column_values_to_not_be_null`
+    ///   with `mostly` = the present fraction rounded *down* to two decimals (0.957 → 0.95), so
+    ///   the profiled data passes.
     /// - **in set**: a string, bool or integer column with an exact distinct count of at most
     ///   ``suggestedSetLimit`` values and at most a tenth of its non-null values →
     ///   `expect_column_values_to_be_in_set` with the sorted `value_set`. Skipped for a bool
@@ -75,14 +77,16 @@ extension Profiler {
         var out: [(String, String, [(String, JSONValue)])] = []
         let kind = SuggestedKind(column.type)
         let nonNull = column.nonNullCount
+        // Great Expectations (pandas) counts NaN as missing, so completeness does too.
+        let present = nonNull - column.nanCount
 
         // Completeness.
-        if column.rowCount > 0, column.nullCount == 0 {
+        if column.rowCount > 0, present == column.rowCount {
             out.append(("expect_column_values_to_not_be_null", "complete", []))
-        } else if column.rowCount > 0, nonNull > 0,
-                  Double(nonNull) / Double(column.rowCount) > suggestedCompletenessFloor {
+        } else if column.rowCount > 0, present > 0,
+                  Double(present) / Double(column.rowCount) > suggestedCompletenessFloor {
             // Integer arithmetic, so 0.29 stays 0.29 (floating-point floor would give 0.28).
-            let percent = nonNull * 100 / column.rowCount
+            let percent = present * 100 / column.rowCount
             out.append(("expect_column_values_to_not_be_null", "retain completeness",
                         [("mostly", .double(Double(percent) / 100))]))
         }
