@@ -108,6 +108,18 @@ def main():
     }
     json.dump(out, open(f"{args.results}/implicit.json", "w"), indent=2, sort_keys=True)
 
+    print(f"{larder['interactions']:,} interactions ({larder['positives']:,} bookings); fitted on the "
+          f"{larder['trainPositives']:,} bookings before T2 ({larder['users']:,} users, {larder['items']:,} items); "
+          f"evaluated on {larder['evaluatedUsers']:,} users ({larder['coldUsers']:,} without history) who booked "
+          f"something new after T2. Ingest {larder['ingestSeconds']:.1f} s, training data (point-in-time joins) "
+          f"{larder['loadSeconds']:.1f} s, training window {larder['windowSeconds']:.2f} s.")
+    print()
+    print("| model | fit | NDCG@10 | precision@10 | recall@10 | MAP@10 | coverage | artifact |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for m in larder["models"]:
+        print(f"| {m['model']} | {m['fitSeconds']:.2f} s | {m['ndcg']:.4f} | {m['precision']:.4f} | {m['recall']:.4f} | "
+              f"{m['map']:.4f} | {m['coverage']:.3f} | {m['artifactBytes'] / 1e6:.1f} MB |")
+    print()
     best_ours, best_theirs = min(out["larderFitSeconds"]), min(fits)
     print(f"ALS: {p['factors']} factors, regularization {p['regularization']}, alpha {p['alpha']}, "
           f"{p['iterations']} iterations, {p['cgSteps']} CG steps, {threads} threads; {len(users):,} users x "

@@ -31,6 +31,12 @@ import Testing
         }
     }
 
+    @Test(arguments: specs)
+    func fittingTwiceGivesTheSameArtifact(spec: ModelSpec) throws {
+        let data = try MarketplaceFixture.tiny().data
+        #expect(try spec.fit(data).encode() == spec.fit(data).encode())
+    }
+
     @Test func damagedArtifactsAreRefused() throws {
         let bytes = try ModelSpec.als(HandMade.als).fit(try HandMade.blocks()).encode()
         func code(_ data: Data) -> RecommenderError.Code? {

@@ -64,6 +64,10 @@ enum HandMade {
         return out
     }
 
-    /// Small parameters that keep debug-build tests fast.
-    static let als = ALSParameters(factors: 8, regularization: 0.05, alpha: 10, iterations: 10, cgSteps: 3, seed: 5, threads: 2)
+    /// Small parameters that keep debug-build tests fast (12 factors: the SIMD loops and their
+    /// scalar tails both run).
+    static let als = ALSParameters(factors: 12, regularization: 0.05, alpha: 10, iterations: 10, cgSteps: 3, seed: 5, threads: 2)
+    /// Two factors for the two taste groups of ``blocks()``: more would fit each user's own
+    /// bookings instead of the groups.
+    static let groupALS = ALSParameters(factors: 2, regularization: 0.1, alpha: 10, iterations: 10, cgSteps: 3, seed: 5, threads: 2)
 }

@@ -3,20 +3,17 @@ import Larder
 import LarderRecommender
 import LarderTestSupport
 
-/// A generated marketplace ingested into a fresh database, built once per scale and shared by
-/// the tests (the directory lives as long as the process).
+/// The tiny generated marketplace ingested into a fresh database, built once and shared by the
+/// tests (the directory lives as long as the process).
 final class MarketplaceFixture: Sendable {
     let directory: TemporaryDirectory
     let db: FeatureDatabase
     let data: TrainingData
 
     private static let tinyResult = Result { try MarketplaceFixture(scale: .tiny, seed: 7) }
-    private static let smallResult = Result { try MarketplaceFixture(scale: .small, seed: 7) }
 
     /// 200 users, 100 items, 5k interactions.
     static func tiny() throws -> MarketplaceFixture { try tinyResult.get() }
-    /// 5k users, 500 items, 100k interactions.
-    static func small() throws -> MarketplaceFixture { try smallResult.get() }
 
     private init(scale: MarketplaceGenerator.Scale, seed: UInt64) throws {
         directory = try TemporaryDirectory(prefix: "recommender-\(scale.rawValue)")

@@ -18,7 +18,7 @@ import Testing
         #expect(allTime.knows(user: 12345) && !allTime.recommend(user: 12345, k: 1).usedFallback)
     }
 
-    @Test(arguments: [ModelSpec.itemKNN(.init(neighbours: 5, shrinkage: 0)), .als(HandMade.als), .content(.init())])
+    @Test(arguments: [ModelSpec.itemKNN(.init(neighbours: 5, shrinkage: 0)), .als(HandMade.groupALS), .content(.init())])
     func learnedModelsRecommendTheUsersOwnGroup(spec: ModelSpec) throws {
         let data = try HandMade.blocks()
         let model = try spec.fit(data)

@@ -16,6 +16,7 @@
 //
 // Options:
 //   --data DIR          the generated marketplace (definitions.yaml and the Parquet files)
+//   --generate SCALE    generate it there first (seed 42) when definitions.yaml is missing
 //   --work DIR          where the database is created (emptied first)
 //   --results DIR       results.json and the exported Parquet files
 //   --models LIST       popularity,itemknn,als,content,ensemble (default: all five)
@@ -40,6 +41,7 @@ struct Settings {
     var models: [ModelKind] = [.popularity, .itemKNN, .als, .content, .ensemble]
     var als = ALSParameters(threads: 2)
     var repeats = 1
+    var generate: MarketplaceGenerator.Scale?
 
     init(_ arguments: [String]) throws {
         var i = 0
@@ -66,6 +68,10 @@ struct Settings {
             case "--threads": als.threads = try number(try value())
             case "--seed": als.seed = try number(try value())
             case "--repeat": repeats = max(1, try number(try value()))
+            case "--generate":
+                let name = try value()
+                guard let scale = MarketplaceGenerator.Scale(rawValue: name) else { throw BenchError("unknown scale \(name)") }
+                generate = scale
             default: throw BenchError("unknown option \(arguments[i])")
             }
             i += 1
@@ -95,6 +101,10 @@ func run() throws {
     try files.createDirectory(atPath: settings.work, withIntermediateDirectories: true)
     try files.createDirectory(atPath: settings.results, withIntermediateDirectories: true)
     var report: [String: Any] = ["threads": settings.als.threads]
+    if let scale = settings.generate, !files.fileExists(atPath: settings.data + "/definitions.yaml") {
+        FileHandle.standardError.write(Data("recommender bench: generating the \(scale) marketplace into \(settings.data)\n".utf8))
+        try MarketplaceGenerator(scale: scale, seed: 42).write(to: settings.data)
+    }
 
     var clock = ContinuousClock.now
     let db = try FeatureDatabase.create(at: settings.work + "/db")

@@ -13,6 +13,27 @@ public enum FeatureValues: Sendable, Hashable {
         }
     }
 
+    /// Equal when the same rows hold the same values; nulls (NaN) equal each other.
+    public static func == (a: FeatureValues, b: FeatureValues) -> Bool {
+        switch (a, b) {
+        case (.categorical(let x, let v), .categorical(let y, let w)): x == y && v == w
+        case (.numeric(let x), .numeric(let y)): x.map(\.bitPattern) == y.map(\.bitPattern)
+        default: false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .categorical(let codes, let vocabulary):
+            hasher.combine(0)
+            hasher.combine(codes)
+            hasher.combine(vocabulary)
+        case .numeric(let values):
+            hasher.combine(1)
+            hasher.combine(values.map(\.bitPattern))
+        }
+    }
+
     /// Row `row` as text (nil for null), for tests and reports.
     public func text(at row: Int) -> String? {
         switch self {

@@ -52,7 +52,7 @@ extension EnsembleModel {
             for s in sample[first ..< min(sample.count, first + chunk)] {
                 let user = set.users[s]
                 let scored = members.map { $0.scoresOrFallback(user: user) }
-                guard scored.contains(where: { !$0.fallback }) else { continue }
+                guard personalizes(members, scored) else { continue }
                 let raw = scored.map(\.scores)
                 let excluded = Set(set.excluded[s].compactMap { catalogue.index(of: $0) })
                 let relevant = Set(set.relevant[s].compactMap { catalogue.index(of: $0) })

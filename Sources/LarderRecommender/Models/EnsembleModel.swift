@@ -14,7 +14,8 @@ import LarderColumnar
 ///
 /// Recommending ranks the same kind of candidate pool (the union of the members' top N) by
 /// the blend; ``score(user:candidates:)`` blends any candidates. The model knows a user when
-/// some member does (members that do not know the user contribute their fallback scores).
+/// some member other than popularity does (members that do not know the user contribute their
+/// fallback scores); other users get the fallback.
 ///
 /// Artifact payload: catalogue ids, fallback scores, member count, each member's complete
 /// artifact (nested), feature means, scales and coefficients ([Double]; intercept first), then
@@ -62,8 +63,15 @@ public struct EnsembleModel: CatalogueModel {
     /// not know the user); nil when no member knows the user.
     func memberScores(user: Int64) -> [[Double]]? {
         let scored = members.map { $0.scoresOrFallback(user: user) }
-        guard scored.contains(where: { !$0.fallback }) else { return nil }
+        guard Self.personalizes(members, scored) else { return nil }
         return scored.map { Self.standardized($0.scores) }
+    }
+
+    /// Whether some member that tells users apart (not popularity, which "knows" everyone)
+    /// knows the user; true when every member is a popularity model.
+    static func personalizes(_ members: [any CatalogueModel], _ scored: [(scores: [Double], fallback: Bool)]) -> Bool {
+        let personal = members.indices.filter { members[$0].kind != .popularity }
+        return personal.isEmpty || personal.contains { !scored[$0].fallback }
     }
 
     /// `scores` minus their mean over finite values, divided by their standard deviation (0 when constant).
@@ -96,7 +104,10 @@ public struct EnsembleModel: CatalogueModel {
         return out
     }
 
-    public func knows(user: Int64) -> Bool { members.contains { $0.knows(user: user) } }
+    public func knows(user: Int64) -> Bool {
+        let personal = members.filter { $0.kind != .popularity }
+        return personal.isEmpty || personal.contains { $0.knows(user: user) }
+    }
 
     func catalogueScores(user: Int64) -> [Double]? {
         guard let member = memberScores(user: user) else { return nil }
@@ -120,7 +131,7 @@ public struct EnsembleModel: CatalogueModel {
 
     public func recommend(user: Int64, k: Int, excluding: Set<Int64>) -> Recommendations {
         let scored = members.map { $0.scoresOrFallback(user: user) }
-        guard k > 0, scored.contains(where: { !$0.fallback }) else { return recommendTop(user: user, k: k, excluding: excluding) }
+        guard k > 0, Self.personalizes(members, scored) else { return recommendTop(user: user, k: k, excluding: excluding) }
         let excluded = Set(excluding.compactMap { catalogue.index(of: $0) })
         let raw = scored.map(\.scores)
         let pool = Self.pool(raw: raw, excluded: excluded, perMember: max(k, parameters.candidatesPerMember))
