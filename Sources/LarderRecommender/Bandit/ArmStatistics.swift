@@ -1,5 +1,6 @@
 /// What a router knows about one arm.
 public struct ArmStatistics: Sendable, Hashable, Codable {
+    /// The arm.
     public var arm: BanditArm
     /// The Beta posterior of the arm's success rate (the prior plus rewards and failures).
     public var alpha: Double
@@ -14,6 +15,7 @@ public struct ArmStatistics: Sendable, Hashable, Codable {
     /// raised yet.
     public var openImpressions: Int
 
+    /// Statistics of one arm (the router starts each at the prior).
     public init(arm: BanditArm, alpha: Double, beta: Double, trials: Int = 0, rewardSum: Double = 0, chosen: Int = 0,
                 openImpressions: Int = 0) {
         self.arm = arm

@@ -22,8 +22,11 @@ public enum FeedbackKind: String, Sendable, Hashable, Codable, CaseIterable, Cus
 /// The reward, in [0, 1], of a served request by the best feedback it got. Default: a click or
 /// a booking is 1, an impression without either is 0.
 public struct RewardScheme: Sendable, Hashable, Codable {
+    /// The reward of a request that was only shown.
     public var impression: Double
+    /// The reward of a request whose best feedback was a click.
     public var click: Double
+    /// The reward of a request that led to a booking.
     public var booking: Double
 
     /// - Throws: ``BanditError/Code/invalidInput`` naming a reward outside [0, 1].
@@ -68,8 +71,11 @@ public struct RewardScheme: Sendable, Hashable, Codable {
 /// halves after `halfLife` choices, thirds after twice that, …), never below `minimum`;
 /// constant `initial` when `halfLife` is nil.
 public struct EpsilonSchedule: Sendable, Hashable, Codable {
+    /// Epsilon at the first choice.
     public var initial: Double
+    /// Choices after which epsilon has halved; nil: constant.
     public var halfLife: Int?
+    /// Epsilon never falls below this.
     public var minimum: Double
 
     /// - Throws: ``BanditError/Code/invalidInput`` when epsilon is outside [0, 1], the minimum
@@ -113,10 +119,12 @@ public enum BanditPolicy: Sendable, Hashable, Codable {
 
 /// The settings of a ``BanditRouter``.
 public struct BanditConfiguration: Sendable, Hashable, Codable {
+    /// How arms are picked.
     public var policy: BanditPolicy
     /// The Beta prior of every arm's success rate (Thompson sampling); Beta(1, 1) is uniform.
     public var priorAlpha: Double
     public var priorBeta: Double
+    /// The reward of each kind of feedback.
     public var rewards: RewardScheme
 
     /// - Throws: ``BanditError/Code/invalidInput`` when a prior parameter is not positive.

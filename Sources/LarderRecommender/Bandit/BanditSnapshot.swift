@@ -16,14 +16,18 @@ public struct BanditSnapshot: Sendable, Hashable, Codable {
     /// The snapshot format this build writes; readers refuse higher ones.
     public static let currentFormat = 1
 
+    /// The snapshot's format version.
     public var format: Int
+    /// The router's settings.
     public var configuration: BanditConfiguration
+    /// Each arm's posterior and counts, in arm order.
     public var arms: [ArmStatistics]
     /// Choices made so far (epsilon-greedy's schedule counts them).
     public var steps: Int
     /// The xoshiro256** state, four words.
     public var random: [UInt64]
 
+    /// A snapshot of the current format; ``BanditRouter/snapshot()`` makes one.
     public init(configuration: BanditConfiguration, arms: [ArmStatistics], steps: Int, random: [UInt64]) {
         format = Self.currentFormat
         self.configuration = configuration

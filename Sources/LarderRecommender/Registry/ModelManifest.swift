@@ -8,6 +8,7 @@ public struct CodeVersion: Sendable, Hashable, Codable {
     /// The git commit of the training code, if known.
     public var gitCommit: String?
 
+    /// A code version: this Larder by default, with the training code's commit if known.
     public init(larder: String = CodeVersion.larderVersion, gitCommit: String? = nil) {
         self.larder = larder
         self.gitCommit = gitCommit
@@ -36,6 +37,7 @@ public struct ArtifactEntry: Sendable, Hashable, Codable {
     /// CRC-32 (IEEE 802.3, the zlib / `python -c "zlib.crc32"` one) of its bytes, 8 hex digits.
     public var crc32: String
 
+    /// An entry as the manifest lists it.
     public init(file: String, bytes: Int, crc32: String) {
         self.file = file
         self.bytes = bytes
@@ -54,6 +56,7 @@ public struct ModelManifest: Sendable, Hashable, Codable {
 
     /// The manifest's format version.
     public var format: Int
+    /// The model name.
     public var name: String
     /// 1, 2, …, assigned by the registry.
     public var version: Int
@@ -66,12 +69,14 @@ public struct ModelManifest: Sendable, Hashable, Codable {
     public var metrics: [String: Double]
     /// Where the training set came from, if recorded.
     public var lineage: TrainingLineage?
+    /// The code that trained the model.
     public var code: CodeVersion
     /// When the version was registered (µs since the epoch, UTC).
     public var createdAt: Int64
     /// The artifact files, by name.
     public var artifacts: [ArtifactEntry]
 
+    /// A manifest; ``ModelRegistry/register(name:kind:parameters:metrics:lineage:artifacts:code:)`` builds it.
     public init(format: Int = ModelManifest.currentFormat, name: String, version: Int, kind: String,
                 parameters: [String: ParameterValue], metrics: [String: Double], lineage: TrainingLineage?,
                 code: CodeVersion, createdAt: Int64, artifacts: [ArtifactEntry]) {
@@ -91,6 +96,7 @@ public struct ModelManifest: Sendable, Hashable, Codable {
         case format, name, version, kind, parameters, metrics, lineage, code, createdAt, artifacts
     }
 
+    /// Decodes a manifest, refusing a newer format before reading any other field.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         format = try c.decode(Int.self, forKey: .format)
@@ -107,6 +113,7 @@ public struct ModelManifest: Sendable, Hashable, Codable {
         artifacts = try c.decode([ArtifactEntry].self, forKey: .artifacts)
     }
 
+    /// Encodes the manifest (`createdAt` as ISO 8601 text).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(format, forKey: .format)

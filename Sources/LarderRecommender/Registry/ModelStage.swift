@@ -30,7 +30,9 @@ public enum ModelStage: String, Sendable, Hashable, Codable, CaseIterable, Custo
 public struct StageTransition: Sendable, Hashable, Codable {
     /// The version that changed stage.
     public var version: Int
+    /// The stage before.
     public var from: ModelStage
+    /// The stage after.
     public var to: ModelStage
     /// When (µs since the epoch, UTC).
     public var time: Int64
@@ -39,6 +41,7 @@ public struct StageTransition: Sendable, Hashable, Codable {
     /// Who asked (a user or service name), if given.
     public var actor: String?
 
+    /// A logged transition.
     public init(version: Int, from: ModelStage, to: ModelStage, time: Int64, reason: String? = nil, actor: String? = nil) {
         self.version = version
         self.from = from

@@ -9,6 +9,7 @@ public struct ModelVersion: Sendable, Hashable {
     /// The version's directory (`<registry>/<name>/<version>`), holding its artifact files.
     public var directory: String
 
+    /// A version as the registry reads it.
     public init(manifest: ModelManifest, stage: ModelStage, history: [StageTransition], directory: String) {
         self.manifest = manifest
         self.stage = stage
@@ -16,11 +17,17 @@ public struct ModelVersion: Sendable, Hashable {
         self.directory = directory
     }
 
+    /// The model name.
     public var name: String { manifest.name }
+    /// The version number.
     public var version: Int { manifest.version }
+    /// The model kind (how to load the artifacts).
     public var kind: String { manifest.kind }
+    /// The training parameters.
     public var parameters: [String: ParameterValue] { manifest.parameters }
+    /// The evaluation metrics.
     public var metrics: [String: Double] { manifest.metrics }
+    /// Where the training set came from, if recorded.
     public var lineage: TrainingLineage? { manifest.lineage }
     /// `name@version`, the name a bandit arm and the server use.
     public var reference: String { "\(name)@\(version)" }
@@ -30,12 +37,14 @@ public struct ModelVersion: Sendable, Hashable {
 
 /// A model in the registry: its versions and which are in which stage.
 public struct RegisteredModel: Sendable, Hashable {
+    /// The model name.
     public var name: String
     /// Complete versions, ascending.
     public var versions: [Int]
     /// The stage of every version (``ModelStage/none`` when never transitioned).
     public var stages: [Int: ModelStage]
 
+    /// A model summary.
     public init(name: String, versions: [Int], stages: [Int: ModelStage]) {
         self.name = name
         self.versions = versions
