@@ -23,6 +23,9 @@
 //   --factors N --regularization X --alpha X --iterations N --cg-steps N --threads N --seed N
 //                       the ALS parameters (defaults: ALSParameters'; threads 2)
 //   --repeat N          fit ALS N times and report the best time (default 1)
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Larder
 import LarderColumnar
@@ -78,6 +81,13 @@ struct Settings {
         }
         guard !data.isEmpty else { throw BenchError("--data DIR is required") }
     }
+}
+
+/// CPU seconds (user and system, every thread) this process has used.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6
 }
 
 func seconds(since start: ContinuousClock.Instant) -> Double {
@@ -137,12 +147,14 @@ func run() throws {
     var alsLists: [[Int64]]?
     for kind in settings.models {
         let spec = spec(kind, als: settings.als)
-        var fits: [Double] = []
+        var fits: [Double] = [], cpu: [Double] = []
         var fitted: (any RecommenderModel)?
         for _ in 0 ..< (kind == .als ? settings.repeats : 1) {
             clock = .now
+            let cpuStart = cpuSeconds()
             fitted = kind == .ensemble ? try spec.fit(data) : try spec.fit(window)
             fits.append(seconds(since: clock))
+            cpu.append(cpuSeconds() - cpuStart)
         }
         guard let model = fitted else { continue }
         let fit = fits.min() ?? 0
@@ -154,7 +166,7 @@ func run() throws {
         let artifact = model.encode()
         let encode = seconds(since: clock)
         if kind == .als { alsLists = lists }
-        models.append(["model": kind.rawValue, "fitSeconds": fit, "fitSecondsAll": fits, "evaluateSeconds": evaluate, "encodeSeconds": encode,
+        models.append(["model": kind.rawValue, "fitSeconds": fit, "fitSecondsAll": fits, "fitCPUSecondsAll": cpu, "evaluateSeconds": evaluate, "encodeSeconds": encode,
                        "artifactBytes": artifact.count, "precision": metrics.precision, "recall": metrics.recall,
                        "ndcg": metrics.ndcg, "map": metrics.map, "coverage": metrics.coverage])
         FileHandle.standardError.write(Data(String(format: "  %-10@ fit %7.2fs  NDCG@10 %.4f  precision@10 %.4f  recall@10 %.4f  MAP@10 %.4f  coverage %.3f\n",
