@@ -59,6 +59,28 @@ import Testing
         #expect(!top.usedFallback && top.items.allSatisfy { HandMade.groupA.contains($0.item) }, "\(top.items)")
     }
 
+    @Test func contentModelCopesWithAllNullFeatures() throws {
+        // Every category, region and price unknown: one "unknown" slot per signal, so the
+        // ranking is left to the popularity prior and nothing is NaN.
+        let blocks = try HandMade.blocks()
+        let ids = blocks.testFeatures.items.ids
+        let items = try FeatureTable(ids: ids, columns: [
+            "item_stats__category": .categorical(codes: ids.map { _ in -1 }, vocabulary: []),
+            "item_stats__region": .categorical(codes: ids.map { _ in -1 }, vocabulary: []),
+            "item_stats__price": .numeric(ids.map { _ in .nan }),
+        ])
+        let users = try FeatureTable(ids: [1, 2], columns: [
+            "user_stats__region": .categorical(codes: [-1, -1], vocabulary: ["north"]),
+            "user_stats__fav_category": .categorical(codes: [-1, -1], vocabulary: ["yoga"]),
+        ])
+        let features = EntityFeatures(users: users, items: items)
+        let data = try TrainingData(log: blocks.log, split: blocks.split, validationFeatures: features, testFeatures: features)
+        let model = try ModelSpec.content(.init()).fit(data)
+        let scores = model.score(user: 3, candidates: model.itemIDs).scores
+        #expect(!scores.isEmpty && scores.allSatisfy(\.isFinite))
+        #expect(model.knows(user: 3) && !model.recommend(user: 3, k: 5).usedFallback)
+    }
+
     @Test func recommendHonoursExclusionsKAndUnknownCandidates() throws {
         let model = try ModelSpec.als(HandMade.als).fit(try HandMade.blocks())
         #expect(model.recommend(user: 3, k: 0).items.isEmpty)

@@ -9,8 +9,8 @@ import Testing
     static let day = HandMade.day
     static func at(_ d: Double) -> Int64 { HandMade.at(day: d) }
 
-    /// A database whose user 1 moves from "north" to "south" on day 50 and whose item 7 is
-    /// "yoga" throughout; interactions ingested out of time order.
+    /// A database whose user 1 moves from "nörth" to "南" on day 50 and whose item 7 is "yoga"
+    /// throughout; interactions ingested out of time order.
     static func movingUser() throws -> (TemporaryDirectory, FeatureDatabase) {
         let dir = try TemporaryDirectory(prefix: "recommender-pit")
         let db = try FeatureDatabase.create(at: dir.file("db"))
@@ -28,7 +28,7 @@ import Testing
         try db.apply(Catalog(entities: [Entity(name: "user", joinKeys: ["user_id"]), Entity(name: "item", joinKeys: ["item_id"])],
                              featureViews: views))
         try db.ingest([try RecordBatch(["user_id": .int64([1, 1]), "event_ts": .timestamp([at(0), at(50)]),
-                                        "region": .string(["north", "south"]), "visits": .int64([1, 2])])], into: "user_stats")
+                                        "region": .string([Self.north, Self.south]), "visits": .int64([1, 2])])], into: "user_stats")
         try db.ingest([try RecordBatch(["item_id": .int64([7]), "event_ts": .timestamp([at(0)]),
                                         "category": .string(["yoga"]), "price": .float64([12.5])])], into: "item_stats")
         // Rows out of time order: day 60, 10, 95, 85.
@@ -37,6 +37,8 @@ import Testing
                       into: "interactions")
         return (dir, db)
     }
+
+    static let north = "nörth", south = "南"
 
     static func options() throws -> TrainingDataOptions {
         var options = TrainingDataOptions()
@@ -55,15 +57,15 @@ import Testing
         #expect(data.log.positives == [true, true, false, true])
         let region = try #require(data.eventFeatures.column("user_stats:region"))
         // Day 10 sees "north"; day 60 and day 95 see the move; user 2 has no features.
-        #expect((0 ..< 4).map { region.text(at: $0) } == ["north", "south", nil, "south"])
+        #expect((0 ..< 4).map { region.text(at: $0) } == [Self.north, Self.south, nil, Self.south])
         let price = try #require(data.eventFeatures.column("item_stats__price"))
         #expect((0 ..< 4).map { price.text(at: $0) } == ["12.5", "12.5", "12.5", nil])
         // Entity features as of just before T1 (day 40) and T2 (day 70).
         let before = try #require(data.validationFeatures.users.column("user_stats:region"))
         let after = try #require(data.testFeatures.users.column("user_stats:region"))
-        #expect(data.validationFeatures.users.ids == [1] && before.text(at: 0) == "north")
+        #expect(data.validationFeatures.users.ids == [1] && before.text(at: 0) == Self.north)
         // User 2's only row is after T2, so as of T2 only user 1 is known.
-        #expect(data.testFeatures.users.ids == [1] && after.text(at: 0) == "south")
+        #expect(data.testFeatures.users.ids == [1] && after.text(at: 0) == Self.south)
     }
 
     @Test func splitWindowsAndEvaluationSetsFollowTheCutOffs() throws {
@@ -94,7 +96,7 @@ import Testing
         try db.ingest([try RecordBatch(["user_id": .int64([3]), "item_id": .int64([7]), "event_ts": .timestamp([Self.at(20)]),
                                         "label": .int64([1])])], into: "interactions")
         try db.ingest([try RecordBatch(["user_id": .int64([1]), "event_ts": .timestamp([Self.at(30)]),
-                                        "region": .string(["east"]), "visits": .int64([5])])], into: "user_stats")
+                                        "region": .string(["ëast"]), "visits": .int64([5])])], into: "user_stats")
         let latest = try TrainingData.load(from: db, options: try Self.options())
         #expect(latest.lineage?.fingerprint != lineage.fingerprint)
         #expect(latest.lineage?.version(of: "interactions") == 2)
@@ -128,6 +130,35 @@ import Testing
         #expect(malformed?.code == .invalidInput)
         let version = try failure { $0.asOf = ["interactions": .version(9)] }
         #expect(version != nil)
+    }
+
+    @Test func unicodeSegmentsRouteAndSurviveTheArtifact() throws {
+        let (dir, db) = try Self.movingUser()
+        defer { dir.remove() }
+        let data = try TrainingData.load(from: db, options: try Self.options())
+        let spec = ModelSpec.segmented(.init(feature: "user_stats:region", inner: .popularity(.init()), minimumPositives: 1))
+        let model = try #require(try spec.fit(data) as? SegmentedModel)
+        #expect(model.segments == [Self.south] && model.segment(of: 1) == Self.south)
+        let decoded = try #require(try ModelArtifact.decode(model.encode()) as? SegmentedModel)
+        #expect(decoded.segments == [Self.south] && decoded.recommend(user: 1, k: 3).segment == Self.south)
+    }
+
+    @Test func anEmptyInteractionsViewIsAnEmptyWindow() throws {
+        let dir = try TemporaryDirectory(prefix: "recommender-empty")
+        let db = try FeatureDatabase.create(at: dir.file("db"))
+        try db.apply(Catalog(entities: [Entity(name: "user", joinKeys: ["user_id"]), Entity(name: "item", joinKeys: ["item_id"])],
+                             featureViews: [FeatureView(name: "interactions", entities: ["user", "item"], timestampField: "event_ts", online: false,
+                                                        schema: [FeatureField(name: "user_id", type: .int64), FeatureField(name: "item_id", type: .int64),
+                                                                 FeatureField(name: "event_ts", type: .timestamp), FeatureField(name: "label", type: .int64)])]))
+        var options = TrainingDataOptions()
+        options.userFeatures = []
+        options.itemFeatures = []
+        do {
+            _ = try TrainingData.load(from: db, options: options)
+            Issue.record("an empty view was accepted")
+        } catch let e as RecommenderError {
+            #expect(e.code == .emptyWindow && e.message.contains("interactions"))
+        }
     }
 
     @Test func featuresCanBeLeftOut() throws {
