@@ -22,6 +22,9 @@ struct DuplicateFinder: Sendable {
         let starts: [Int]
     }
 
+    /// Rows hashed per block, so a block's hashes stay in L1 between the column passes.
+    static let block = 4096
+
     /// The duplicated rows, numbered as the chunks' `start`s number them, ascending; nil when
     /// there are more rows than this finder can number (2^32).
     func duplicatedRows() -> [Int]? {
@@ -35,28 +38,35 @@ struct DuplicateFinder: Sendable {
         let bases = baseList
 
         var bitCount = 0
-        while bitCount < 12 && (total >> bitCount) > 4096 { bitCount += 1 }
+        while bitCount < 9 && (total >> bitCount) > 16_384 { bitCount += 1 }
         let partitionBits = bitCount
         let partitions = 1 << partitionBits
+        let ignore = self.ignore
 
-        // 1. Hash each chunk's rows; count rows per (chunk, partition).
-        let hashed: [([UInt64], [Bool]?, [Int])] = (try? concurrentMap(Array(chunks.indices), threads: threads) { c in
-            let (h, keep) = Self.hashes(chunks[c], ignore)
+        // 1. Rows per (chunk, partition). Hashes are recomputed in step 2 rather than stored.
+        let perChunk: [[Int]] = (try? concurrentMap(Array(chunks.indices), threads: threads) { c in
             var perPartition = [Int](repeating: 0, count: partitions)
-            for k in h.indices where keep?[k] ?? true { perPartition[Self.partition(h[k], partitionBits)] += 1 }
-            return (h, keep, perPartition)
+            perPartition.withUnsafeMutableBufferPointer { counts in
+                Self.hashBlocks(chunks[c], ignore) { _, h, keep in
+                    if let keep {
+                        for k in h.indices where keep[k] { counts[Self.partition(h[k], partitionBits)] += 1 }
+                    } else {
+                        for k in h.indices { counts[Self.partition(h[k], partitionBits)] += 1 }
+                    }
+                }
+            }
+            return perPartition
         }) ?? []
 
         // 2. Scatter entries, each chunk into its own stretch of every partition.
         var starts = [Int](repeating: 0, count: partitions + 1)
-        var offsets = [[Int]](repeating: [], count: chunks.count)
+        var offsets = [[Int]](repeating: [Int](repeating: 0, count: partitions), count: chunks.count)
         var cursor = 0
         for p in 0 ..< partitions {
             starts[p] = cursor
             for c in chunks.indices {
-                if offsets[c].isEmpty { offsets[c] = [Int](repeating: 0, count: partitions) }
                 offsets[c][p] = cursor
-                cursor += hashed[c].2[p]
+                cursor += perChunk[c][p]
             }
         }
         starts[partitions] = cursor
@@ -66,12 +76,15 @@ struct DuplicateFinder: Sendable {
         let offsetsCopy = offsets
         _ = try? concurrentMap(Array(chunks.indices), threads: threads) { c in
             var next = offsetsCopy[c]
-            let (h, keep, _) = hashed[c]
             let base = UInt64(bases[c])
-            for k in h.indices where keep?[k] ?? true {
-                let p = Self.partition(h[k], partitionBits)
-                shared.entries[next[p]] = (h[k] << 32) | (base + UInt64(k))
-                next[p] += 1
+            next.withUnsafeMutableBufferPointer { next in
+                Self.hashBlocks(chunks[c], ignore) { start, h, keep in
+                    for k in h.indices where keep?[k] ?? true {
+                        let p = Self.partition(h[k], partitionBits)
+                        shared.entries[next[p]] = (h[k] << 32) | (base + UInt64(start + k))
+                        next[p] += 1
+                    }
+                }
             }
             return 0
         }
@@ -81,10 +94,10 @@ struct DuplicateFinder: Sendable {
         let groups = (0 ..< groupCount).map { g in (partitions * g / groupCount) ..< (partitions * (g + 1) / groupCount) }
         let found: [[Int]] = (try? concurrentMap(groups, threads: threads) { range in
             var rows: [Int] = []
-            var scratch = GroupScratch()
+            var slots: [UInt64] = []
             for p in range {
                 let slice = UnsafeMutableBufferPointer(rebasing: shared.entries[shared.starts[p] ..< shared.starts[p + 1]])
-                duplicates(in: slice, bases: bases, scratch: &scratch, into: &rows)
+                duplicates(in: slice, bases: bases, slots: &slots, into: &rows)
             }
             return rows
         }) ?? []
@@ -109,53 +122,46 @@ struct DuplicateFinder: Sendable {
         return chunks[lo].start + (keyRow - bases[lo])
     }
 
-    private struct GroupScratch {
-        var slots: [Int32] = []
-        var groupOf: [Int32] = []
-        var size: [Int32] = []
-    }
-
-    /// Groups one partition's entries by key; appends the key rows of groups larger than one.
-    private func duplicates(in entries: UnsafeMutableBufferPointer<UInt64>, bases: [Int], scratch: inout GroupScratch,
+    /// Groups one partition's entries by key; appends the key rows of keys seen more than once.
+    ///
+    /// A slot holds an entry's hash fragment and position, so a lookup touches one slot; keys
+    /// are compared only when fragments agree. Keys are mostly unique, so which rows repeat is
+    /// worked out (in a second look-up per entry) only for partitions that have a repeat.
+    private func duplicates(in entries: UnsafeMutableBufferPointer<UInt64>, bases: [Int], slots storage: inout [UInt64],
                             into rows: inout [Int]) {
         let n = entries.count
         guard n > 1 else { return }
         var capacity = 16
         while capacity < n * 2 { capacity <<= 1 }
         let mask = capacity - 1
-        if scratch.slots.count < capacity { scratch.slots = [Int32](repeating: -1, count: capacity) }
-        else { for k in 0 ..< capacity { scratch.slots[k] = -1 } }
-        if scratch.groupOf.count < n { scratch.groupOf = [Int32](repeating: 0, count: n); scratch.size = [Int32](repeating: 0, count: n) }
-        var any = false
-        scratch.slots.withUnsafeMutableBufferPointer { slots in
-            scratch.groupOf.withUnsafeMutableBufferPointer { groupOf in
-                scratch.size.withUnsafeMutableBufferPointer { size in
-                    for j in 0 ..< n {
-                        let e = entries[j]
-                        let fragment = e >> 32
-                        var pos = Int(truncatingIfNeeded: fragment) & mask
-                        while true {
-                            let s = Int(slots[pos])
-                            if s < 0 {
-                                slots[pos] = Int32(j)
-                                groupOf[j] = Int32(j)
-                                size[j] = 1
-                                break
-                            }
-                            let other = entries[s]
-                            if other >> 32 == fragment && keysEqual(Int(other & 0xFFFF_FFFF), Int(e & 0xFFFF_FFFF), bases) {
-                                groupOf[j] = Int32(s)
-                                size[s] += 1
-                                any = true
-                                break
-                            }
-                            pos = (pos + 1) & mask
-                        }
+        if storage.count < capacity { storage = [UInt64](repeating: 0, count: capacity) }
+        var repeated: [Int32: Int32] = [:]   // first entry of a key -> occurrences, for keys seen twice or more
+        storage.withUnsafeMutableBufferPointer { slots in
+            for k in 0 ..< capacity { slots[k] = 0 }
+            /// The slot of `j`'s key: the slot holding the first entry with that key.
+            @inline(__always) func find(_ j: Int, insert: Bool) -> Int? {
+                let e = entries[j]
+                let fragment = e >> 32
+                var pos = Int(truncatingIfNeeded: fragment) & mask
+                while true {
+                    let s = slots[pos]
+                    if s == 0 {
+                        if insert { slots[pos] = (fragment << 32) | UInt64(j + 1) }
+                        return nil
                     }
-                    if any {
-                        for j in 0 ..< n where size[Int(groupOf[j])] > 1 { rows.append(Int(entries[j] & 0xFFFF_FFFF)) }
+                    let other = Int(s & 0xFFFF_FFFF) - 1
+                    if s >> 32 == fragment && (other == j || keysEqual(Int(entries[other] & 0xFFFF_FFFF), Int(e & 0xFFFF_FFFF), bases)) {
+                        return other
                     }
+                    pos = (pos + 1) & mask
                 }
+            }
+            for j in 0 ..< n {
+                if let first = find(j, insert: true) { repeated[Int32(first), default: 1] += 1 }
+            }
+            guard !repeated.isEmpty else { return }
+            for j in 0 ..< n {
+                if let first = find(j, insert: false), repeated[Int32(first)] != nil { rows.append(Int(entries[j] & 0xFFFF_FFFF)) }
             }
         }
     }
@@ -198,50 +204,92 @@ struct DuplicateFinder: Sendable {
 extension DuplicateFinder {
     private static let missingWord: UInt64 = 0x6D69_7373_696E_6721   // "missing!"
 
-    /// Per row of the chunk, the hash of its key, and which rows `ignore` keeps (nil: all).
-    static func hashes(_ chunk: KeyChunk, _ ignore: MultiColumnIgnore) -> ([UInt64], [Bool]?) {
+    /// Folds one column's word into a row's running hash (one multiply; the final `fmix`
+    /// spreads the bits).
+    @inline(__always)
+    private static func step(_ h: UInt64, _ w: UInt64) -> UInt64 {
+        let x = (h ^ w) &* 0x9E37_79B9_7F4A_7C15
+        return x ^ (x >> 29)
+    }
+
+    /// Calls `body` for each block of the chunk's rows with the block's first row (within the
+    /// chunk), its rows' key hashes, and which of them `ignore` keeps (nil: all).
+    static func hashBlocks(_ chunk: KeyChunk, _ ignore: MultiColumnIgnore,
+                           _ body: (Int, UnsafeBufferPointer<UInt64>, UnsafeBufferPointer<Bool>?) -> Void) {
         let n = chunk.count
-        var h = [UInt64](repeating: 0x243F_6A88_85A3_08D3, count: n)
-        var presentCount: [Int]? = nil
-        h.withUnsafeMutableBufferPointer { out in
-            for slice in chunk.columns {
-                let base = slice.range.lowerBound
-                let column = slice.column
-                let masked = slice.column.validity != nil || slice.column.type == .float32 || slice.column.type == .float64
-                if masked && presentCount == nil { presentCount = [Int](repeating: chunk.columns.count, count: n) }
-                func fold(_ k: Int, _ word: UInt64) {
-                    if masked && !slice.isPresent(base + k) {
-                        out[k] = Mix.combine(out[k], missingWord)
-                        presentCount?[k] -= 1
-                    } else {
-                        out[k] = Mix.combine(out[k], word)
+        let masked = chunk.columns.contains { $0.column.validity != nil || $0.column.type == .float32 || $0.column.type == .float64 }
+        var hashes = [UInt64](repeating: 0, count: min(n, block))
+        var present = [Int](repeating: 0, count: masked ? min(n, block) : 0)
+        var keep = [Bool](repeating: true, count: masked ? min(n, block) : 0)
+        let columns = chunk.columns.count
+        var start = 0
+        while start < n {
+            let count = min(block, n - start)
+            hashes.withUnsafeMutableBufferPointer { h in
+                present.withUnsafeMutableBufferPointer { present in
+                    for k in 0 ..< count { h[k] = 0x243F_6A88_85A3_08D3 }
+                    if masked { for k in 0 ..< count { present[k] = columns } }
+                    for slice in chunk.columns {
+                        fold(slice, from: slice.range.lowerBound + start, count: count, into: h, present: masked ? present : nil)
                     }
-                }
-                switch column.storage {
-                case .int32(let v): for k in 0 ..< n { fold(k, UInt64(bitPattern: Int64(v[base + k]))) }
-                case .int64(let v): v.withUnsafeBufferPointer { v in for k in 0 ..< n { fold(k, UInt64(bitPattern: v[base + k])) } }
-                case .float32(let v): for k in 0 ..< n { fold(k, FloatKey.bits(Double(v[base + k]))) }
-                case .float64(let v): for k in 0 ..< n { fold(k, FloatKey.bits(v[base + k])) }
-                case .bool(let v): for k in 0 ..< n { fold(k, v[base + k] ? 1 : 0) }
-                case .bytes(let offsets, let data):
-                    data.withUnsafeBytes { bytes in
-                        for k in 0 ..< n {
-                            let i = base + k
-                            fold(k, ByteWords.hash(bytes, offsets[i], offsets[i + 1] - offsets[i]))
-                        }
-                    }
-                case .vector: break   // refused at compile time
+                    for k in 0 ..< count { h[k] = Mix.fmix(h[k]) }
                 }
             }
-            for k in 0 ..< n { out[k] = Mix.fmix(out[k]) }
+            if masked {
+                for k in 0 ..< count {
+                    keep[k] = switch ignore {
+                    case .allValuesAreMissing: present[k] > 0
+                    case .anyValueIsMissing: present[k] == columns
+                    case .never: true
+                    }
+                }
+            }
+            hashes.withUnsafeBufferPointer { h in
+                let hb = UnsafeBufferPointer(rebasing: h[0 ..< count])
+                if masked {
+                    keep.withUnsafeBufferPointer { kb in body(start, hb, UnsafeBufferPointer(rebasing: kb[0 ..< count])) }
+                } else {
+                    body(start, hb, nil)
+                }
+            }
+            start += count
         }
-        guard let presentCount else { return (h, nil) }
-        let columns = chunk.columns.count
-        let keep: [Bool] = switch ignore {
-        case .allValuesAreMissing: presentCount.map { $0 > 0 }
-        case .anyValueIsMissing: presentCount.map { $0 == columns }
-        case .never: [Bool](repeating: true, count: n)
+    }
+
+    /// Folds one column's values of rows `from ..< from + count` into their hashes; missing
+    /// values fold a fixed word and are subtracted from `present`.
+    private static func fold(_ slice: ColumnSlice, from: Int, count: Int, into h: UnsafeMutableBufferPointer<UInt64>,
+                             present: UnsafeMutableBufferPointer<Int>?) {
+        let column = slice.column
+        let masked = column.validity != nil || column.type == .float32 || column.type == .float64
+        @inline(__always) func add(_ k: Int, _ word: UInt64) {
+            if masked && !slice.isPresent(from + k) {
+                h[k] = step(h[k], missingWord)
+                present?[k] -= 1
+            } else {
+                h[k] = step(h[k], word)
+            }
         }
-        return (h, keep)
+        switch column.storage {
+        case .int64(let v) where !masked:
+            v.withUnsafeBufferPointer { v in for k in 0 ..< count { h[k] = step(h[k], UInt64(bitPattern: v[from + k])) } }
+        case .int32(let v) where !masked:
+            v.withUnsafeBufferPointer { v in for k in 0 ..< count { h[k] = step(h[k], UInt64(bitPattern: Int64(v[from + k]))) } }
+        case .int32(let v): v.withUnsafeBufferPointer { v in for k in 0 ..< count { add(k, UInt64(bitPattern: Int64(v[from + k]))) } }
+        case .int64(let v): v.withUnsafeBufferPointer { v in for k in 0 ..< count { add(k, UInt64(bitPattern: v[from + k])) } }
+        case .float32(let v): v.withUnsafeBufferPointer { v in for k in 0 ..< count { add(k, FloatKey.bits(Double(v[from + k]))) } }
+        case .float64(let v): v.withUnsafeBufferPointer { v in for k in 0 ..< count { add(k, FloatKey.bits(v[from + k])) } }
+        case .bool(let v): v.withUnsafeBufferPointer { v in for k in 0 ..< count { add(k, v[from + k] ? 1 : 0) } }
+        case .bytes(let offsets, let data):
+            offsets.withUnsafeBufferPointer { off in
+                data.withUnsafeBytes { bytes in
+                    for k in 0 ..< count {
+                        let i = from + k
+                        add(k, ByteWords.hash(bytes, off[i], off[i + 1] - off[i]))
+                    }
+                }
+            }
+        case .vector: break   // refused at compile time
+        }
     }
 }

@@ -81,88 +81,150 @@ struct FixedKeyTable {
     }
 }
 
-/// Interns byte strings of one column stretch: each row gets the id of its distinct value.
-/// A distinct value is stored as its first occurrence (offset and length into the column's
-/// bytes) plus its first 16 bytes as two words, so short strings compare without `memcmp`.
-struct ByteInterner {
-    private(set) var offsets: [Int] = []
-    private(set) var lengths: [Int] = []
-    private(set) var counts: [Int] = []
-    private var hashes: [UInt64] = []
-    private var heads: [(UInt64, UInt64)] = []
-    private var slots: [Int32]
-    private var mask: Int
-
-    init() {
-        slots = [Int32](repeating: -1, count: 64)
-        mask = 63
-    }
+/// The distinct byte strings of one column stretch and each row's id among them.
+///
+/// Interning is one tight loop over raw buffers: a row's first 16 bytes are read as two
+/// words (strings up to 16 bytes, the usual categorical values, are compared as words
+/// without `memcmp`), hashed, and looked up in an open-addressing table of the distinct
+/// values seen so far, which for a categorical column stays in L1.
+struct InternedBytes {
+    /// Per row of the stretch, the id of its value; -1 for null rows.
+    var ids: [Int32]
+    /// Per distinct value: where its first occurrence starts in the column's bytes, its length
+    /// and how many rows hold it.
+    var offsets: [Int]
+    var lengths: [Int]
+    var counts: [Int]
 
     var count: Int { offsets.count }
 
-    /// The id of the bytes `data[offset ..< offset + length]`.
+    init(offsets off: UnsafeBufferPointer<Int>, data: UnsafeRawBufferPointer, bits: ValidityBits, range: Range<Int>) {
+        var table = InternTable()
+        defer { table.deallocate() }
+        let base = range.lowerBound
+        let rowIDs = [Int32](unsafeUninitializedCapacity: range.count) { out, initialized in
+            for i in range {
+                guard bits.has(i) else { out[i - base] = -1; continue }
+                out[i - base] = table.intern(data, off[i], off[i + 1] - off[i])
+            }
+            initialized = range.count
+        }
+        let (starts, sizes) = table.distinct()
+        var counts = [Int](repeating: 0, count: starts.count)
+        counts.withUnsafeMutableBufferPointer { c in
+            rowIDs.withUnsafeBufferPointer { ids in
+                for id in ids where id >= 0 { c[Int(id)] += 1 }
+            }
+        }
+        ids = rowIDs
+        offsets = starts
+        lengths = sizes
+        self.counts = counts
+    }
+}
+
+/// The open-addressing table behind ``InternedBytes``, in manually managed memory (no
+/// copy-on-write checks in the loop), kept at most a quarter full so that a lookup almost
+/// always ends at its first slot. Freed by `deallocate()`.
+private struct InternTable {
+    private struct Entry {
+        var hash: UInt64
+        var w0: UInt64
+        var w1: UInt64
+        var start: Int
+        var length: Int
+    }
+
+    private var slots: UnsafeMutablePointer<Int32>
+    private var shift: UInt64
+    private var mask: Int
+    private var entries: UnsafeMutablePointer<Entry>
+    private var count = 0
+    private var capacity: Int
+
+    init() {
+        capacity = 64
+        mask = 255
+        shift = 64 - 8
+        slots = .allocate(capacity: 256)
+        slots.initialize(repeating: -1, count: 256)
+        entries = .allocate(capacity: capacity)
+    }
+
+    func deallocate() {
+        slots.deallocate()
+        entries.deallocate()
+    }
+
+    func distinct() -> ([Int], [Int]) {
+        let e = UnsafeBufferPointer(start: entries, count: count)
+        return (e.map(\.start), e.map(\.length))
+    }
+
     @inline(__always)
-    mutating func intern(_ data: UnsafeRawBufferPointer, offset: Int, length: Int) -> Int32 {
-        let (w0, w1) = ByteWords.head(data, offset, length)
-        var h = Mix.combine(UInt64(truncatingIfNeeded: length) &* 0x100_0000_01B3, w0)
-        h = Mix.combine(h, w1)
-        if length > 16 { h = ByteWords.hashTail(data, offset + 16, length - 16, h) }
-        var i = Int(truncatingIfNeeded: h) & mask
+    mutating func intern(_ data: UnsafeRawBufferPointer, _ offset: Int, _ length: Int) -> Int32 {
+        let (a, b) = ByteWords.head(data, offset, length)
+        var h = (a ^ (b &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(truncatingIfNeeded: length)) &* 0x9E37_79B9_7F4A_7C15
+        if length > 16 { h = ByteWords.hashTail(data, offset + 16, length - 16, h) &* 0x9E37_79B9_7F4A_7C15 }
+        var i = Int(truncatingIfNeeded: h >> shift)
         while true {
             let s = slots[i]
-            if s < 0 { return insert(at: i, h, w0, w1, offset, length) }
-            let id = Int(s)
-            if hashes[id] == h, lengths[id] == length, heads[id].0 == w0, heads[id].1 == w1,
-               length <= 16 || ByteWords.equalTails(data, offsets[id] + 16, offset + 16, length - 16) {
-                counts[id] += 1
+            if s < 0 { return insert(i, h, a, b, offset, length) }
+            let e = entries[Int(s)]
+            if e.hash == h && e.w0 == a && e.w1 == b && e.length == length
+                && (length <= 16 || ByteWords.equalTails(data, e.start + 16, offset + 16, length - 16)) {
                 return s
             }
             i = (i + 1) & mask
         }
     }
 
-    private mutating func insert(at slot: Int, _ h: UInt64, _ w0: UInt64, _ w1: UInt64, _ offset: Int, _ length: Int) -> Int32 {
-        let id = Int32(offsets.count)
-        slots[slot] = id
-        offsets.append(offset)
-        lengths.append(length)
-        counts.append(1)
-        hashes.append(h)
-        heads.append((w0, w1))
-        if offsets.count * 2 > slots.count {
-            let size = slots.count * 2
-            slots = [Int32](repeating: -1, count: size)
-            mask = size - 1
-            for (k, hk) in hashes.enumerated() {
-                var j = Int(truncatingIfNeeded: hk) & mask
-                while slots[j] >= 0 { j = (j + 1) & mask }
-                slots[j] = Int32(k)
-            }
+    private mutating func insert(_ slot: Int, _ h: UInt64, _ a: UInt64, _ b: UInt64, _ offset: Int, _ length: Int) -> Int32 {
+        if count == capacity {
+            let grown = UnsafeMutablePointer<Entry>.allocate(capacity: capacity * 2)
+            grown.moveInitialize(from: entries, count: count)
+            entries.deallocate()
+            entries = grown
+            capacity *= 2
         }
-        return id
+        let id = count
+        (entries + id).initialize(to: Entry(hash: h, w0: a, w1: b, start: offset, length: length))
+        count += 1
+        slots[slot] = Int32(id)
+        if count * 4 > mask + 1 { rehash() }
+        return Int32(id)
+    }
+
+    private mutating func rehash() {
+        let size = (mask + 1) * 2
+        slots.deallocate()
+        slots = .allocate(capacity: size)
+        slots.initialize(repeating: -1, count: size)
+        mask = size - 1
+        shift -= 1
+        for e in 0 ..< count {
+            var i = Int(truncatingIfNeeded: entries[e].hash >> shift)
+            while slots[i] >= 0 { i = (i + 1) & mask }
+            slots[i] = Int32(e)
+        }
     }
 }
 
 /// Word-at-a-time reads of byte strings.
 enum ByteWords {
     /// The first 16 bytes at `offset` (zero past `length`), as two little-endian words.
+    /// Branch-free when 16 bytes can be read (masks come from shifts, which give 0 at 64).
     @inline(__always)
     static func head(_ data: UnsafeRawBufferPointer, _ offset: Int, _ length: Int) -> (UInt64, UInt64) {
-        if length >= 16 {
-            return (UInt64(littleEndian: data.loadUnaligned(fromByteOffset: offset, as: UInt64.self)),
-                    UInt64(littleEndian: data.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)))
-        }
         if offset + 16 <= data.count {
             let a = UInt64(littleEndian: data.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
             let b = UInt64(littleEndian: data.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
-            if length >= 8 {
-                let keep = length - 8
-                return (a, keep == 0 ? 0 : b & (UInt64.max >> (64 - 8 * keep)))
-            }
-            return (length == 0 ? 0 : a & (UInt64.max >> (64 - 8 * length)), 0)
+            let la = UInt64(truncatingIfNeeded: min(length, 8)) * 8
+            let lb = UInt64(truncatingIfNeeded: min(max(length - 8, 0), 8)) * 8
+            return (a & ~(UInt64.max << la), b & ~(UInt64.max << lb))
         }
         var w0: UInt64 = 0, w1: UInt64 = 0
-        for k in 0 ..< length {
+        for k in 0 ..< min(length, 16) {
             let byte = UInt64(data[offset + k])
             if k < 8 { w0 |= byte << (8 * UInt64(k)) } else { w1 |= byte << (8 * UInt64(k - 8)) }
         }

@@ -1,61 +1,12 @@
 import LarderColumnar
 
-/// Medians and quantiles by selection (no full sort): the present values are gathered into
-/// one array, then each needed rank is put in place by quickselect on the part of the array
-/// the previous rank left unsorted.
+/// Medians and quantiles by selection, never a full sort: ``RankSelect`` narrows each needed
+/// rank to a small bucket of values, which quickselect finishes.
 ///
 /// Quantiles follow numpy's `quantile(method=...)` as pandas calls it for GE (virtual index
 /// `(n−1)·q`; `nearest` rounds half to even; `linear` uses numpy's two-sided lerp); the median
 /// of an even count is the mean of the two middle values, as in pandas.
 enum OrderStatistics {
-    /// The present values of `slices`: integer-like columns as `Int64`, floats as `Double`.
-    enum Values {
-        case ints([Int64])
-        case doubles([Double])
-
-        var count: Int {
-            switch self {
-            case .ints(let v): v.count
-            case .doubles(let v): v.count
-            }
-        }
-    }
-
-    static func gather(_ slices: [ColumnSlice]) -> Values {
-        let total = slices.reduce(0) { $0 + $1.count }
-        guard let first = slices.first else { return .doubles([]) }
-        switch first.column.storage {
-        case .float32, .float64:
-            var out = [Double]()
-            out.reserveCapacity(total)
-            for s in slices {
-                let hasValidity = s.column.validity != nil
-                switch s.column.storage {
-                case .float64(let v):
-                    for i in s.range { let x = v[i]; if !x.isNaN && (!hasValidity || s.column.isValid(i)) { out.append(x) } }
-                case .float32(let v):
-                    for i in s.range { let x = Double(v[i]); if !x.isNaN && (!hasValidity || s.column.isValid(i)) { out.append(x) } }
-                default: break
-                }
-            }
-            return .doubles(out)
-        default:
-            var out = [Int64]()
-            out.reserveCapacity(total)
-            for s in slices {
-                let hasValidity = s.column.validity != nil
-                switch s.column.storage {
-                case .int64(let v):
-                    if hasValidity { for i in s.range where s.column.isValid(i) { out.append(v[i]) } } else { out += v[s.range] }
-                case .int32(let v):
-                    for i in s.range where !hasValidity || s.column.isValid(i) { out.append(Int64(v[i])) }
-                default: break
-                }
-            }
-            return .ints(out)
-        }
-    }
-
     /// The values at sorted ranks `ranks` (each in 0 ..< count), by selection.
     static func ranks<T: Comparable>(_ values: inout [T], _ ranks: [Int]) -> [Int: T] {
         var result: [Int: T] = [:]
@@ -105,61 +56,56 @@ enum OrderStatistics {
     }
 
     /// The median: nil for no values; the mean of the two middle values for an even count.
-    static func median(_ values: Values) -> SortKey? {
-        let n = values.count
+    static func median(_ slices: [ColumnSlice], threads: Int) -> SortKey? {
+        let (n, r) = RankSelect.select(slices, threads: threads) { n in n == 0 ? [] : (n % 2 == 1 ? [n / 2] : [n / 2 - 1, n / 2]) }
         guard n > 0 else { return nil }
-        let needed = n % 2 == 1 ? [n / 2] : [n / 2 - 1, n / 2]
-        switch values {
-        case .ints(var v):
-            let r = ranks(&v, needed)
-            guard n % 2 == 0 else { return r[n / 2].map { .double(Double($0)) } }
-            guard let a = r[n / 2 - 1], let b = r[n / 2] else { return nil }
-            return .double((Double(a) + Double(b)) / 2)
-        case .doubles(var v):
-            let r = ranks(&v, needed)
-            guard n % 2 == 0 else { return r[n / 2].map { .double($0) } }
-            guard let a = r[n / 2 - 1], let b = r[n / 2] else { return nil }
-            let m = (a + b) / 2
-            return .double(m.isFinite || !(a.isFinite && b.isFinite) ? m : a / 2 + b / 2)
+        if n % 2 == 1 { return r[n / 2].map { .double(double($0)) } }
+        guard let a = r[n / 2 - 1], let b = r[n / 2] else { return nil }
+        let x = double(a), y = double(b)
+        let m = (x + y) / 2
+        return .double(m.isFinite || !(x.isFinite && y.isFinite) ? m : x / 2 + y / 2)
+    }
+
+    private static func double(_ k: SortKey) -> Double {
+        switch k {
+        case .int(let i): Double(i)
+        case .double(let d): d
         }
     }
 
-    /// numpy's quantiles of `values` at `qs` with `method`; nil entries when there are no values.
-    static func quantiles(_ values: Values, _ qs: [Double], _ method: QuantileMethod) -> [SortKey?] {
-        let n = values.count
-        guard n > 0 else { return qs.map { _ in nil } }
-        // numpy's virtual index for these methods: (n - 1) * q.
-        let plans: [(lo: Int, hi: Int, gamma: Double)] = qs.map { q in
-            let virtual = Double(n - 1) * q
-            let below = virtual.rounded(.down)
-            let lo = min(max(Int(below), 0), n - 1), hi = min(lo + 1, n - 1)
-            switch method {
-            case .nearest:
-                let r = min(max(Int(virtual.rounded(.toNearestOrEven)), 0), n - 1)
-                return (r, r, 0)
-            case .lower: return (lo, lo, 0)
-            case .higher:
-                let up = min(max(Int(virtual.rounded(.up)), 0), n - 1)
-                return (up, up, 0)
-            case .linear: return (lo, hi, virtual - below)
-            case .midpoint: return (lo, hi, virtual - below > 0 ? 0.5 : 0)
-            }
+    /// numpy's quantiles at `qs` with `method`; nil entries when there are no values.
+    static func quantiles(_ slices: [ColumnSlice], _ qs: [Double], _ method: QuantileMethod, threads: Int) -> [SortKey?] {
+        var plans: [(lo: Int, hi: Int, gamma: Double)] = []
+        let (n, r) = RankSelect.select(slices, threads: threads) { n in
+            guard n > 0 else { return [] }
+            plans = qs.map { plan($0, n, method) }
+            return plans.flatMap { [$0.lo, $0.hi] }
         }
-        let needed = plans.flatMap { [$0.lo, $0.hi] }
+        guard n > 0 else { return qs.map { _ in nil } }
         let exact = method == .nearest || method == .lower || method == .higher
-        switch values {
-        case .ints(var v):
-            let r = ranks(&v, needed)
-            return plans.map { p in
-                guard let a = r[p.lo], let b = r[p.hi] else { return nil }
-                return exact ? .int(a) : .double(lerp(Double(a), Double(b), p.gamma))
-            }
-        case .doubles(var v):
-            let r = ranks(&v, needed)
-            return plans.map { p in
-                guard let a = r[p.lo], let b = r[p.hi] else { return nil }
-                return .double(exact ? a : lerp(a, b, p.gamma))
-            }
+        return plans.map { p in
+            guard let a = r[p.lo], let b = r[p.hi] else { return nil }
+            if exact { return a }
+            return .double(lerp(double(a), double(b), p.gamma))
+        }
+    }
+
+    /// numpy's ranks and weight for quantile `q` of `n` values: virtual index (n − 1)·q;
+    /// `nearest` rounds half to even.
+    static func plan(_ q: Double, _ n: Int, _ method: QuantileMethod) -> (lo: Int, hi: Int, gamma: Double) {
+        let virtual = Double(n - 1) * q
+        let below = virtual.rounded(.down)
+        let lo = min(max(Int(below), 0), n - 1), hi = min(lo + 1, n - 1)
+        switch method {
+        case .nearest:
+            let r = min(max(Int(virtual.rounded(.toNearestOrEven)), 0), n - 1)
+            return (r, r, 0)
+        case .lower: return (lo, lo, 0)
+        case .higher:
+            let up = min(max(Int(virtual.rounded(.up)), 0), n - 1)
+            return (up, up, 0)
+        case .linear: return (lo, hi, virtual - below)
+        case .midpoint: return (lo, hi, virtual - below > 0 ? 0.5 : 0)
         }
     }
 

@@ -17,19 +17,13 @@ extension TaskScan {
             default: false
             }
         }
-        var interner = ByteInterner()
-        var ids: [Int32] = []
-        if interned {
-            ids = [Int32](repeating: -1, count: range.count)
-            ids.withUnsafeMutableBufferPointer { out in
-                let base = range.lowerBound
-                for i in range where bits.has(i) {
-                    out[i - base] = interner.intern(data, offset: off[i], length: off[i + 1] - off[i])
-                }
-            }
-        }
+        let interner = interned ? InternedBytes(offsets: off, data: data, bits: bits, range: range) : nil
+        let ids = interner?.ids ?? []
+        let counts = interner?.counts ?? []
+        let distinct = interner?.count ?? 0
         func distinctBytes(_ id: Int) -> UnsafeRawBufferPointer {
-            UnsafeRawBufferPointer(rebasing: data[interner.offsets[id] ..< interner.offsets[id] + interner.lengths[id]])
+            guard let interner else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+            return UnsafeRawBufferPointer(rebasing: data[interner.offsets[id] ..< interner.offsets[id] + interner.lengths[id]])
         }
 
         for (e, predicate) in p.predicates {
@@ -44,11 +38,17 @@ extension TaskScan {
                     record(e, considered: range.count - missing, UnexpectedRows(limit: 0), column, range)
                     continue
                 }
-                let fails = (0 ..< interner.count).map { set.contains(bytes: Array(distinctBytes($0))) == negate }
-                recordByDistinct(e, fails, interner.counts, ids, missing: missing, column, range)
+                let fails = (0 ..< distinct).map { set.contains(bytes: Array(distinctBytes($0))) == negate }
+                recordByDistinct(e, fails, counts, ids, missing: missing, column, range)
             case .regex(let matcher, let negate):
-                let fails = (0 ..< interner.count).map { matcher.matches(utf8: distinctBytes($0)) == negate }
-                recordByDistinct(e, fails, interner.counts, ids, missing: missing, column, range)
+                let fails = (0 ..< distinct).map { matcher.matches(utf8: distinctBytes($0)) == negate }
+                recordByDistinct(e, fails, counts, ids, missing: missing, column, range)
+            case .lengths(let allowed) where interner != nil:
+                let fails = (0 ..< distinct).map { id in
+                    let bytes = distinctBytes(id)
+                    return !(allowed?.contains(Self.scalarCount(bytes, 0, bytes.count)) ?? false)
+                }
+                recordByDistinct(e, fails, counts, ids, missing: missing, column, range)
             case .lengths(let allowed):
                 var u = UnexpectedRows(limit: keepLimit)
                 for i in range where bits.has(i) {
@@ -62,8 +62,8 @@ extension TaskScan {
         }
 
         if p.counts {
-            var keys: [[UInt8]] = (0 ..< interner.count).map { Array(distinctBytes($0)) }
-            var counts = interner.counts
+            var keys: [[UInt8]] = (0 ..< distinct).map { Array(distinctBytes($0)) }
+            var counts = counts
             let order = keys.indices.sorted { keys[$0].lexicographicallyPrecedes(keys[$1]) }
             keys = order.map { keys[$0] }
             counts = order.map { counts[$0] }
@@ -88,12 +88,27 @@ extension TaskScan {
         record(e, considered: range.count - missing, u, column, range)
     }
 
-    /// Unicode scalars in UTF-8 bytes `[from, to)` (Python's `len` of the decoded string).
+    /// Unicode scalars in UTF-8 bytes `[from, to)` (Python's `len` of the decoded string):
+    /// the bytes that are not continuation bytes (`10xxxxxx`), counted eight at a time.
     @inline(__always)
     static func scalarCount(_ data: UnsafeRawBufferPointer, _ from: Int, _ to: Int) -> Int {
-        var n = 0
-        for k in from ..< to where data[k] & 0xC0 != 0x80 { n += 1 }
-        return n
+        let high: UInt64 = 0x8080_8080_8080_8080
+        if to - from <= 16 && from + 16 <= data.count {
+            let (a, b) = ByteWords.head(data, from, to - from)
+            return to - from - (a & ~(a << 1) & high).nonzeroBitCount - (b & ~(b << 1) & high).nonzeroBitCount
+        }
+        var continuation = 0
+        var k = from
+        while k + 8 <= to {
+            let w = UInt64(littleEndian: data.loadUnaligned(fromByteOffset: k, as: UInt64.self))
+            continuation += (w & ~(w << 1) & high).nonzeroBitCount
+            k += 8
+        }
+        while k < to {
+            if data[k] & 0xC0 == 0x80 { continuation += 1 }
+            k += 1
+        }
+        return to - from - continuation
     }
 
     mutating func scanBool(_ v: UnsafeBufferPointer<Bool>, _ bits: ValidityBits, _ column: Column, _ range: Range<Int>,
