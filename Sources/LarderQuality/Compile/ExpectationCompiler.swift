@@ -23,7 +23,7 @@ enum ExpectationCompiler {
     private static func suggestion(_ type: String) -> String {
         let known = ExpectationKind.allCases.map(\.rawValue)
         let close = known.filter { $0.hasPrefix(type) || type.hasPrefix($0) || editDistance($0, type) <= 3 }
-        return close.isEmpty ? "; Larder implements \(known.count) Great Expectations types (see docs/quality.md)"
+        return close.isEmpty ? "; Larder implements \(known.joined(separator: ", "))"
             : " (did you mean \(close.joined(separator: " or "))?)"
     }
 

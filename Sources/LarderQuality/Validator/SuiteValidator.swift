@@ -21,6 +21,9 @@ public struct SuiteValidator: Sendable {
     /// Identifies suite and schema in states.
     public let fingerprint: UInt64
 
+    /// The Great Expectations types Larder implements, in GE's names.
+    public static var supportedExpectationTypes: [String] { ExpectationKind.allCases.map(\.rawValue) }
+
     /// Rows per scan task: batches are split into stretches of at most this many rows, so
     /// large batches still spread over every core.
     static let taskRows = 131_072
