@@ -7,10 +7,23 @@ import Foundation
 /// patterns suites use. Python's named groups `(?P<name>...)` and back-references
 /// `(?P=name)` are rewritten to ICU's `(?<name>...)` and `\k<name>`, and Python's `\Z`
 /// (absolute end) to ICU's `\z`.
+///
+/// Each scan task matches with its own copy (``fresh()``), so no ICU matcher is shared between
+/// threads whatever the Foundation implementation does internally.
 struct RegexMatcher: @unchecked Sendable {
-    // NSRegularExpression is immutable and documented as safe to use from several threads.
     private let regex: NSRegularExpression
     let pattern: String
+
+    private init(compiled: NSRegularExpression, pattern: String) {
+        self.regex = compiled
+        self.pattern = pattern
+    }
+
+    /// A matcher with its own compiled expression, for one thread.
+    func fresh() -> RegexMatcher {
+        guard let copy = try? NSRegularExpression(pattern: regex.pattern, options: regex.options) else { return self }
+        return RegexMatcher(compiled: copy, pattern: pattern)
+    }
 
     /// - Throws: `.invalidKwargs` naming the pattern when ICU cannot compile it.
     init(_ pattern: String, _ fail: (QualityError.Code, String) -> QualityError) throws(QualityError) {

@@ -47,7 +47,7 @@ struct DuplicateFinder: Sendable {
         let perChunk: [[Int]] = (try? concurrentMap(Array(chunks.indices), threads: threads) { c in
             var perPartition = [Int](repeating: 0, count: partitions)
             perPartition.withUnsafeMutableBufferPointer { counts in
-                Self.hashBlocks(chunks[c], ignore) { _, h, keep in
+                Self.eachHashBlock(chunks[c], ignore) { _, h, keep in
                     if let keep {
                         for k in h.indices where keep[k] { counts[Self.partition(h[k], partitionBits)] += 1 }
                     } else {
@@ -78,7 +78,7 @@ struct DuplicateFinder: Sendable {
             var next = offsetsCopy[c]
             let base = UInt64(bases[c])
             next.withUnsafeMutableBufferPointer { next in
-                Self.hashBlocks(chunks[c], ignore) { start, h, keep in
+                Self.eachHashBlock(chunks[c], ignore) { start, h, keep in
                     for k in h.indices where keep?[k] ?? true {
                         let p = Self.partition(h[k], partitionBits)
                         shared.entries[next[p]] = (h[k] << 32) | (base + UInt64(start + k))
@@ -210,6 +210,37 @@ extension DuplicateFinder {
     private static func step(_ h: UInt64, _ w: UInt64) -> UInt64 {
         let x = (h ^ w) &* 0x9E37_79B9_7F4A_7C15
         return x ^ (x >> 29)
+    }
+
+    /// A chunk of key columns with its rows' hashes (computed while the scan has the columns
+    /// in cache).
+    static func hashedChunk(_ columns: [ColumnSlice], _ ignore: MultiColumnIgnore) -> KeyChunk {
+        var chunk = KeyChunk(start: 0, columns: columns)
+        var hashes = [UInt64]()
+        var keep = [Bool]()
+        var masked = false
+        hashes.reserveCapacity(chunk.count)
+        // Every block of a chunk reports a keep mask, or none does.
+        hashBlocks(chunk, ignore) { _, h, k in
+            hashes.append(contentsOf: h)
+            if let k { masked = true; keep.append(contentsOf: k) }
+        }
+        chunk.hashes = hashes
+        chunk.keep = masked ? keep : nil
+        return chunk
+    }
+
+    /// Like ``hashBlocks(_:_:_:)``, from the chunk's recorded hashes when it has them.
+    static func eachHashBlock(_ chunk: KeyChunk, _ ignore: MultiColumnIgnore,
+                              _ body: (Int, UnsafeBufferPointer<UInt64>, UnsafeBufferPointer<Bool>?) -> Void) {
+        guard let hashes = chunk.hashes, hashes.count == chunk.count else { return hashBlocks(chunk, ignore, body) }
+        hashes.withUnsafeBufferPointer { h in
+            if let keep = chunk.keep {
+                keep.withUnsafeBufferPointer { body(0, h, $0) }
+            } else {
+                body(0, h, nil)
+            }
+        }
     }
 
     /// Calls `body` for each block of the chunk's rows with the block's first row (within the

@@ -56,8 +56,8 @@ enum OrderStatistics {
     }
 
     /// The median: nil for no values; the mean of the two middle values for an even count.
-    static func median(_ slices: [ColumnSlice], threads: Int) -> SortKey? {
-        let (n, r) = RankSelect.select(slices, threads: threads) { n in n == 0 ? [] : (n % 2 == 1 ? [n / 2] : [n / 2 - 1, n / 2]) }
+    static func median(_ slices: [ColumnSlice], known: Moments? = nil, threads: Int) -> SortKey? {
+        let (n, r) = RankSelect.select(slices, known: known, threads: threads) { n in n == 0 ? [] : (n % 2 == 1 ? [n / 2] : [n / 2 - 1, n / 2]) }
         guard n > 0 else { return nil }
         if n % 2 == 1 { return r[n / 2].map { .double(double($0)) } }
         guard let a = r[n / 2 - 1], let b = r[n / 2] else { return nil }
@@ -74,9 +74,10 @@ enum OrderStatistics {
     }
 
     /// numpy's quantiles at `qs` with `method`; nil entries when there are no values.
-    static func quantiles(_ slices: [ColumnSlice], _ qs: [Double], _ method: QuantileMethod, threads: Int) -> [SortKey?] {
+    static func quantiles(_ slices: [ColumnSlice], _ qs: [Double], _ method: QuantileMethod, known: Moments? = nil,
+                          threads: Int) -> [SortKey?] {
         var plans: [(lo: Int, hi: Int, gamma: Double)] = []
-        let (n, r) = RankSelect.select(slices, threads: threads) { n in
+        let (n, r) = RankSelect.select(slices, known: known, threads: threads) { n in
             guard n > 0 else { return [] }
             plans = qs.map { plan($0, n, method) }
             return plans.flatMap { [$0.lo, $0.hi] }

@@ -49,9 +49,20 @@ enum RankSelect {
 
     /// The number of present values, and the values at the ranks `ranks(n)` asks for (each in
     /// 0 ..< n).
-    static func select(_ slices: [ColumnSlice], threads: Int, ranks: (Int) -> [Int]) -> (count: Int, values: [Int: SortKey]) {
+    /// - Parameter known: the slices' present count, min and max, when the scan measured them.
+    static func select(_ slices: [ColumnSlice], known: Moments? = nil, threads: Int,
+                       ranks: (Int) -> [Int]) -> (count: Int, values: [Int: SortKey]) {
         guard !slices.isEmpty else { return (0, [:]) }
-        let first = pass(slices, chain: [], mapping: nil, collect: false, threads: threads)
+        var first = PassResult(histogram: [])
+        if let known, let lo = known.min, let hi = known.max {
+            first.count = known.count
+            first.min = Self.double(lo)
+            first.max = Self.double(hi)
+        } else if let known, known.count == 0 {
+            first.count = 0
+        } else {
+            first = pass(slices, chain: [], mapping: nil, collect: false, threads: threads)
+        }
         let wanted = Array(Set(ranks(first.count))).sorted()
         guard first.count > 0, !wanted.isEmpty else { return (first.count, [:]) }
         let exactDoubles: Bool = switch slices[0].column.storage {
@@ -99,6 +110,13 @@ enum RankSelect {
             }
         }
         return (first.count, result)
+    }
+
+    private static func double(_ k: SortKey) -> Double {
+        switch k {
+        case .int(let i): Double(i)
+        case .double(let d): d
+        }
     }
 
     /// Integer-like columns keep their exact integers; floats their doubles.

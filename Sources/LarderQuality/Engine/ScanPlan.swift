@@ -47,7 +47,10 @@ struct ScanPlan: Sendable {
                 switch check {
                 case .min, .max, .mean, .sum: columns[s].moments = true
                 case .stdev: columns[s].moments = true; columns[s].deviations = true
-                case .median, .quantiles: columns[s].values = true
+                case .median, .quantiles:
+                    // Count, min and max come with the scan, so selection starts from them.
+                    columns[s].values = true
+                    columns[s].moments = true
                 case .uniqueValueCount, .uniqueProportion, .distinctValues, .mostCommonValue: columns[s].counts = true
                 case .ofType: break
                 }

@@ -40,7 +40,8 @@ extension TaskScan {
                 }
                 let fails = (0 ..< distinct).map { set.contains(bytes: Array(distinctBytes($0))) == negate }
                 recordByDistinct(e, fails, counts, ids, missing: missing, column, range)
-            case .regex(let matcher, let negate):
+            case .regex(let shared, let negate):
+                let matcher = shared.fresh()
                 let fails = (0 ..< distinct).map { matcher.matches(utf8: distinctBytes($0)) == negate }
                 recordByDistinct(e, fails, counts, ids, missing: missing, column, range)
             case .lengths(let allowed) where interner != nil:

@@ -28,7 +28,7 @@ extension TaskScan {
             }
         }
         state.expectations[e]?.considered += considered
-        state.expectations[e]?.keys?.append(KeyChunk(start: 0, columns: columns.map { ColumnSlice(column: $0, range: range) }))
+        state.expectations[e]?.keys?.append(DuplicateFinder.hashedChunk(columns.map { ColumnSlice(column: $0, range: range) }, ignore))
     }
 
     /// Column A greater than column B, row by row. A row with one value missing is

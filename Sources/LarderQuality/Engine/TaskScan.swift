@@ -88,6 +88,6 @@ struct TaskScan {
     /// Uniqueness keeps the column's rows; they are judged when the state is finished.
     mutating func uniqueKeys(_ e: Int, missing: Int, _ column: Column, _ range: Range<Int>) {
         state.expectations[e]?.considered += range.count - missing
-        state.expectations[e]?.keys?.append(KeyChunk(start: 0, columns: [ColumnSlice(column: column, range: range)]))
+        state.expectations[e]?.keys?.append(DuplicateFinder.hashedChunk([ColumnSlice(column: column, range: range)], .allValuesAreMissing))
     }
 }

@@ -93,9 +93,35 @@ extension ColumnSlice: Codable {
 
 /// The key columns of one stretch of rows, for uniqueness: `start` is the position of the
 /// stretch's first row among all rows validated.
+///
+/// The scan also records each row's key hash (and which rows `ignore_row_if` keeps), while the
+/// columns are in cache; they are not encoded, and are recomputed when absent.
 struct KeyChunk: Sendable, Codable {
     var start: Int
     var columns: [ColumnSlice]
+    var hashes: [UInt64]?
+    var keep: [Bool]?
+
+    init(start: Int, columns: [ColumnSlice], hashes: [UInt64]? = nil, keep: [Bool]? = nil) {
+        self.start = start
+        self.columns = columns
+        self.hashes = hashes
+        self.keep = keep
+    }
 
     var count: Int { columns.first?.count ?? 0 }
+
+    private enum Keys: String, CodingKey { case start, columns }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        start = try c.decode(Int.self, forKey: .start)
+        columns = try c.decode([ColumnSlice].self, forKey: .columns)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(start, forKey: .start)
+        try c.encode(columns, forKey: .columns)
+    }
 }

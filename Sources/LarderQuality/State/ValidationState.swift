@@ -144,7 +144,7 @@ struct ExpectationMetrics: Sendable, Codable {
         guard offset != 0 else { return self }
         var s = self
         s.kept = kept.map { KeptRow(row: $0.row + offset, value: $0.value) }
-        s.keys = keys?.map { KeyChunk(start: $0.start + offset, columns: $0.columns) }
+        s.keys = keys?.map { var k = $0; k.start += offset; return k }
         s.edge = edge?.shifted(by: offset)
         return s
     }

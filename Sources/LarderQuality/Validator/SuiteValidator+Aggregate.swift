@@ -29,9 +29,9 @@ extension SuiteValidator {
             if let s = Int64(exactly: moments.intSum) { return between(.int(s), b) }
             return between(.double(Double(moments.intSum)), b)
         case .median(let b):
-            return between(OrderStatistics.median(m.values ?? [], threads: options.threads), b)
+            return between(OrderStatistics.median(m.values ?? [], known: m.moments, threads: options.threads), b)
         case .quantiles(let qs, let ranges, let method):
-            let values = OrderStatistics.quantiles(m.values ?? [], qs, method, threads: options.threads)
+            let values = OrderStatistics.quantiles(m.values ?? [], qs, method, known: m.moments, threads: options.threads)
             var details: [QualityJSON] = []
             for (v, r) in zip(values, ranges) {
                 details.append(.bool(v.map { Self.quantileInRange(Self.comparable($0, type), r, temporal: Self.isTemporal(type)) } ?? false))

@@ -3,8 +3,8 @@ import LarderColumnar
 extension SuiteValidator {
     /// Judges a state: one result per expectation, in suite order.
     ///
-    /// Uniqueness, medians and quantiles are computed here from the rows the state keeps
-    /// (in parallel); everything else is read off the merged metrics. A state scanned with
+    /// Uniqueness, medians and quantiles are computed here from the rows the state keeps,
+    /// each in parallel; everything else is read off the merged metrics. A state scanned with
     /// fewer kept rows than `options.resultFormat` needs (a SUMMARY state finished as
     /// COMPLETE) gives the rows it has.
     public func finish(_ state: ValidationState, options: ValidationOptions = .init()) -> ValidationResult {
@@ -19,7 +19,9 @@ extension SuiteValidator {
                                   result: ExpectationResultDetails(), exceptionInfo: message)
             })
         }
-        let results = (try? concurrentMap(compiled, threads: options.threads) { judge($0, state, options) }) ?? []
+        // One expectation at a time: the costly ones (uniqueness, medians, quantiles) spread
+        // their own work over `options.threads`.
+        let results = compiled.map { judge($0, state, options) }
         return ValidationResult(suiteName: suite.name, results: results)
     }
 
