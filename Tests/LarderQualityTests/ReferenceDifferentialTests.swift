@@ -127,3 +127,45 @@ import Testing
         }
     }
 }
+
+/// Rank selection by histogram passes, on distributions that stress it, against sorting.
+@Suite struct RankSelectTests {
+    static func slices(_ values: [Double], pieces: Int) -> [ColumnSlice] {
+        let column = Column.float64(values)
+        return (0 ..< pieces).map { p in
+            ColumnSlice(column: column, range: (values.count * p / pieces) ..< (values.count * (p + 1) / pieces))
+        }
+    }
+
+    @Test(arguments: ["uniform", "clustered", "duplicates", "infinities", "wide", "constant"])
+    func ranksMatchSorting(_ shape: String) {
+        var g = SplitMix(seed: 5)
+        let n = 200_003
+        let values: [Double] = (0 ..< n).map { i in
+            switch shape {
+            case "uniform": return g.unit() * 1000
+            case "clustered": return i % 10 == 0 ? g.unit() * 1e9 : 1 + g.unit() * 1e-9
+            case "duplicates": return Double(g.next() % 3)
+            case "infinities": return i % 1000 == 0 ? -.infinity : (i % 999 == 0 ? .infinity : g.unit())
+            case "wide": return (g.unit() - 0.5) * 1e308 * 1.5
+            default: return 42
+            }
+        }
+        let sorted = values.sorted()
+        let ranks = [0, 1, n / 10, n / 2, n / 2 + 1, n - 2, n - 1]
+        for threads in [1, 3] {
+            let (count, got) = RankSelect.select(Self.slices(values, pieces: 7), threads: threads) { _ in ranks }
+            #expect(count == n)
+            for r in ranks { #expect(got[r] == .double(sorted[r]), "\(shape) rank \(r)") }
+        }
+    }
+
+    @Test func integersPastDoublePrecisionStayExact() {
+        let base = Int64(1) << 60
+        let values = (0 ..< 100_000).map { base + Int64($0 % 7) }
+        let column = Column.int64(values)
+        let (_, got) = RankSelect.select([ColumnSlice(column: column, range: 0 ..< values.count)], threads: 2) { n in [0, n / 2, n - 1] }
+        let sorted = values.sorted()
+        #expect(got[0] == .int(sorted[0]) && got[50_000] == .int(sorted[50_000]) && got[99_999] == .int(sorted[99_999]))
+    }
+}

@@ -15,14 +15,45 @@ enum RankSelect {
     static let buckets = 4096
     static let collectLimit = 1 << 16
 
-    /// One step of a window's chain: values whose bucket under (lo, scale) is `bucket`.
+    /// One step of a window's chain: values whose bucket is `bucket`, buckets being linear
+    /// over [lo, lo + buckets / scale] — or, when the window's width is not finite (infinite
+    /// values), ranges of the values' order-preserving bit patterns.
     struct Step: Sendable {
         var lo: Double
         var scale: Double
         var bucket: Int
+        /// Bit-pattern mode: the window's low key and the shift that maps key offsets to buckets.
+        var bits: (low: UInt64, shift: UInt64)?
+
+        init(lo: Double, hi: Double) {
+            self.lo = lo
+            bucket = 0
+            let width = hi - lo
+            if width.isFinite && width > 0 {
+                scale = Double(RankSelect.buckets) / width
+                bits = nil
+            } else {
+                scale = 0
+                let low = Self.orderKey(lo), span = Self.orderKey(hi) &- low
+                let significant = UInt64(64 - span.leadingZeroBitCount)
+                bits = (low, significant > 12 ? significant - 12 : 0)
+            }
+        }
+
+        /// The double's bits, reordered so that unsigned order is numeric order.
+        @inline(__always)
+        static func orderKey(_ x: Double) -> UInt64 {
+            let b = x.bitPattern
+            return b >> 63 == 1 ? ~b : b | (1 << 63)
+        }
 
         @inline(__always)
         func bucketOf(_ x: Double) -> Int {
+            if let bits {
+                let k = Self.orderKey(x)
+                guard k > bits.low else { return 0 }
+                return Int(min(UInt64(RankSelect.buckets - 1), (k &- bits.low) >> bits.shift))
+            }
             let b = (x - lo) * scale
             return b <= 0 ? 0 : (b >= Double(RankSelect.buckets - 1) ? RankSelect.buckets - 1 : Int(b))
         }
@@ -86,7 +117,7 @@ enum RankSelect {
                 collect(window.chain, below: window.below, targets)
                 continue
             }
-            let mapping = Step(lo: window.min, scale: Double(buckets) / (window.max - window.min), bucket: 0)
+            let mapping = Step(lo: window.min, hi: window.max)
             let h = pass(slices, chain: window.chain, mapping: mapping, collect: false, threads: threads).histogram
             var groups: [Int: [Int]] = [:]
             var cumulative = 0
