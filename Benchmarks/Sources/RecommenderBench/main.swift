@@ -23,6 +23,7 @@
 //   --factors N --regularization X --alpha X --iterations N --cg-steps N --threads N --seed N
 //                       the ALS parameters (defaults: ALSParameters'; threads 2)
 //   --repeat N          fit ALS N times and report the best time (default 1)
+//   --reuse             keep the database already in --work (for parameter sweeps; no ingest time)
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -45,6 +46,7 @@ struct Settings {
     var als = ALSParameters(threads: 2)
     var repeats = 1
     var generate: MarketplaceGenerator.Scale?
+    var reuse = false
 
     init(_ arguments: [String]) throws {
         var i = 0
@@ -71,6 +73,7 @@ struct Settings {
             case "--threads": als.threads = try number(try value())
             case "--seed": als.seed = try number(try value())
             case "--repeat": repeats = max(1, try number(try value()))
+            case "--reuse": reuse = true
             case "--generate":
                 let name = try value()
                 guard let scale = MarketplaceGenerator.Scale(rawValue: name) else { throw BenchError("unknown scale \(name)") }
@@ -107,7 +110,8 @@ func spec(_ kind: ModelKind, als: ALSParameters) -> ModelSpec {
 func run() throws {
     let settings = try Settings(Array(CommandLine.arguments.dropFirst()))
     let files = FileManager.default
-    try? files.removeItem(atPath: settings.work)
+    let reusing = settings.reuse && files.fileExists(atPath: settings.work + "/db/larder.json")
+    if !reusing { try? files.removeItem(atPath: settings.work) }
     try files.createDirectory(atPath: settings.work, withIntermediateDirectories: true)
     try files.createDirectory(atPath: settings.results, withIntermediateDirectories: true)
     var report: [String: Any] = ["threads": settings.als.threads]
@@ -117,12 +121,17 @@ func run() throws {
     }
 
     var clock = ContinuousClock.now
-    let db = try FeatureDatabase.create(at: settings.work + "/db")
-    try db.apply(try Definitions.load(path: settings.data + "/definitions.yaml"))
-    for view in ["interactions", "user_stats", "item_stats"] {
-        try db.ingest(files: [settings.data + "/\(view).parquet"], into: view)
+    let db: FeatureDatabase
+    if reusing {
+        db = try FeatureDatabase.open(at: settings.work + "/db")
+    } else {
+        db = try FeatureDatabase.create(at: settings.work + "/db")
+        try db.apply(try Definitions.load(path: settings.data + "/definitions.yaml"))
+        for view in ["interactions", "user_stats", "item_stats"] {
+            try db.ingest(files: [settings.data + "/\(view).parquet"], into: view)
+        }
     }
-    report["ingestSeconds"] = seconds(since: clock)
+    report["ingestSeconds"] = reusing ? 0 : seconds(since: clock)
 
     clock = .now
     let data = try TrainingData.load(from: db)
