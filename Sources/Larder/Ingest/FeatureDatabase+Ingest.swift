@@ -56,7 +56,7 @@ extension FeatureDatabase {
         if let suite = view.expectationSuite {
             let offered = conformed.reduce(0) { $0 + $1.rowCount }
             options.progress?(IngestProgress(phase: "validate", rowsDone: 0, rowsTotal: offered))
-            let gated = try applyQualityGate(conformed, view: view, suiteName: suite, schema: schema, source: source,
+            let gated = try applyQualityGate(conformed, view: view, suiteName: suite, catalog: catalog, schema: schema, source: source,
                                              transaction: options.transaction)
             conformed = gated.accepted
             quality = gated.outcome

@@ -23,7 +23,11 @@ extension FeatureDatabase {
     /// - Throws: `.unknownName` naming the known suites; `.invalidDefinitions` if its stored
     ///   JSON no longer parses (it was checked at apply, so this means a damaged catalog).
     public func expectationSuite(_ name: String) throws -> ExpectationSuite {
-        let catalog = try catalog()
+        try Self.expectationSuite(name, in: catalog())
+    }
+
+    /// The suite called `name` in `catalog`, parsed.
+    static func expectationSuite(_ name: String, in catalog: Catalog) throws -> ExpectationSuite {
         guard let definition = catalog.expectationSuites.first(where: { $0.name == name }) else {
             let known = catalog.expectationSuites.map(\.name)
             throw DatabaseError(.unknownName, "no expectation suite '\(name)' "

@@ -53,9 +53,9 @@ extension FeatureDatabase {
     ///   A failed table-level or aggregate expectation (row count, mean, ...) names no row, so
     ///   it rejects the ingest, as does a failure that remains after the rows are removed.
     /// - `warn`: everything commits; the failures are recorded with the commit.
-    func applyQualityGate(_ batches: [RecordBatch], view: FeatureView, suiteName: String, schema: Schema,
+    func applyQualityGate(_ batches: [RecordBatch], view: FeatureView, suiteName: String, catalog: Catalog, schema: Schema,
                           source: String?, transaction: Transaction?) throws -> (accepted: [RecordBatch], outcome: QualityGateOutcome) {
-        let suite = try expectationSuite(suiteName)
+        let suite = try Self.expectationSuite(suiteName, in: catalog)
         let validator: SuiteValidator
         do {
             validator = try SuiteValidator(suite: suite, schema: schema)
@@ -80,6 +80,8 @@ extension FeatureDatabase {
         let failures = validator.failingRows(batches, expectations: Set(failed.map(\.index)))
         var accepted: [RecordBatch] = []
         var quarantined: [RecordBatch] = []
+        // Rows failing the same expectations share one reason text.
+        var reasonText: [[Int]: String] = [:]
         let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
         for (batch, rows) in zip(batches, failures) {
             guard !rows.isEmpty else { accepted.append(batch); continue }
@@ -88,7 +90,13 @@ extension FeatureDatabase {
             reasons.reserveCapacity(rows.count)
             for failure in rows {
                 keep[failure.row] = false
-                reasons.append(failure.expectations.map { Self.label(suite.expectations[$0], index: $0) }.joined(separator: "; "))
+                if let known = reasonText[failure.expectations] {
+                    reasons.append(known)
+                } else {
+                    let text = failure.expectations.map { Self.label(suite.expectations[$0]) }.joined(separator: "; ")
+                    reasonText[failure.expectations] = text
+                    reasons.append(text)
+                }
             }
             if rows.count < batch.rowCount { accepted.append(try batch.filter(keep)) }
             var bad = try batch.take(rows.map(\.row))
@@ -132,12 +140,12 @@ extension FeatureDatabase {
     }
 
     /// "expect_column_values_to_be_between(visits_7d)".
-    static func label(_ expectation: Expectation, index: Int? = nil) -> String {
+    static func label(_ expectation: Expectation) -> String {
         let columns = expectation.columns
         return expectation.type + (columns.isEmpty ? "" : "(" + columns.joined(separator: ", ") + ")")
     }
 
-    static func label(_ result: ExpectationResult) -> String { label(result.expectation, index: result.index) }
+    static func label(_ result: ExpectationResult) -> String { label(result.expectation) }
 
     /// A `.validationFailed` error that lists the failed expectations with their counts.
     static func rejection(view: String, result: ValidationResult, source: String?, why: String) -> DatabaseError {
