@@ -11,7 +11,7 @@
    validation time.
 3. Larder (when `larder validate` exists): WORK/definitions.yaml = the generated definitions
    plus the suite (`file: suite.json`), `init`, `apply` and `ingest` of user_stats into WORK/db
-   (a one-off, reported apart), then `larder validate user_stats --suite user_stats_checks`,
+   (ungated and gated with the suite, alternating, best of N each; reported apart), then `larder validate user_stats --suite user_stats_checks`,
    its own process, N times (best by its reported validation time; it also reports the table
    scan), and once with `--json` for the results.
 4. Both must agree on every expectation's success flag and unexpected count (where GE reports
@@ -102,10 +102,16 @@ def run_larder(larder: str, definitions: str, data: str, suite_path: str, work: 
         out.write(source.read())
         out.write(f"\nexpectation_suites:\n  - name: {SUITE_NAME}\n    file: {os.path.basename(suite_path)}\n")
     db = os.path.join(work, "db")
-    subprocess.run(["rm", "-rf", db], check=True)
-    subprocess.run([larder, "init", "--db", db], check=True, stdout=subprocess.DEVNULL)
-    subprocess.run([larder, "apply", "--db", db, defs], check=True, stdout=subprocess.DEVNULL)
-    ingest_seconds, _, _ = timed([larder, "ingest", "--db", db, "user_stats", data, "--json"])
+    # Ungated and gated ingests alternate, best of N each, so the page cache and the
+    # machine's state treat both alike; the last ungated database is the one validated.
+    ingest_seconds = gated_seconds = float("inf")
+    for _ in range(repeat):
+        subprocess.run(["rm", "-rf", db], check=True)
+        subprocess.run([larder, "init", "--db", db], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([larder, "apply", "--db", db, defs], check=True, stdout=subprocess.DEVNULL)
+        seconds, _, _ = timed([larder, "ingest", "--db", db, "user_stats", data, "--json"])
+        ingest_seconds = min(ingest_seconds, seconds)
+        gated_seconds = min(gated_seconds, gated_ingest(larder, defs, data, work))
     command = [larder, "validate", "--db", db, "user_stats", "--suite", SUITE_NAME]
     best = None
     for _ in range(repeat):
@@ -120,7 +126,33 @@ def run_larder(larder: str, definitions: str, data: str, suite_path: str, work: 
     _, _, out = timed(command + ["--json"], ok=(0, 1))
     best["report"] = json.loads(out)
     best["ingest_seconds"] = ingest_seconds
+    best["gated_ingest_seconds"] = gated_seconds
     return best
+
+
+def gated_ingest(larder: str, defs: str, data: str, work: str) -> float:
+    """The same ingest into a second fresh database whose user_stats view carries the suite
+    with `on_invalid: warn` (the suite fails on this data, as GE agrees, so `reject` would
+    commit nothing): the gate's cost is this time against the ungated ingest's."""
+    with open(defs, encoding="utf-8") as handle:
+        text = handle.read()
+    anchor = "  - name: user_stats\n"
+    if anchor not in text:
+        raise SystemExit(f"{defs}: no user_stats feature view to attach the suite to")
+    text = text.replace(anchor, anchor + f"    expectation_suite: {SUITE_NAME}\n    on_invalid: warn\n", 1)
+    gated_defs = os.path.join(work, "definitions-gated.yaml")
+    with open(gated_defs, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    db = os.path.join(work, "db-gated")
+    subprocess.run(["rm", "-rf", db], check=True)
+    subprocess.run([larder, "init", "--db", db], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([larder, "apply", "--db", db, gated_defs], check=True, stdout=subprocess.DEVNULL)
+    seconds, _, out = timed([larder, "ingest", "--db", db, "user_stats", data, "--json"])
+    result = json.loads(out)
+    if "quality" not in json.dumps(result):
+        raise SystemExit(f"the gated ingest reported no quality result:\n{out[:2000]}")
+    subprocess.run(["rm", "-rf", db], check=True)
+    return seconds
 
 
 def larder_results(report: dict) -> list[dict]:
@@ -217,8 +249,9 @@ def main(argv: list[str]) -> int:
               f"{ge['validate_seconds']:.2f} s, Larder {larder['validate_seconds']:.2f} s "
               f"({ge['validate_seconds'] / max(larder['validate_seconds'], 1e-9):.0f}x); whole processes: GE "
               f"{ge['process_seconds']:.2f} s, Larder {larder['process_seconds']:.2f} s "
-              f"({ge['process_seconds'] / larder['process_seconds']:.1f}x). Larder's one-off ingest of the data: "
-              f"{larder['ingest_seconds']:.2f} s.")
+              f"({ge['process_seconds'] / larder['process_seconds']:.1f}x). Larder's ingest of the data (best of {args.repeat}): "
+              f"{larder['ingest_seconds']:.2f} s; with the suite as its gate (on_invalid: warn): "
+              f"{larder['gated_ingest_seconds']:.2f} s (+{100 * (larder['gated_ingest_seconds'] / larder['ingest_seconds'] - 1):.0f}%).")
     return 0
 
 

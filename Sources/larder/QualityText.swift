@@ -14,9 +14,12 @@ enum QualityText {
     /// "validate user_stats v3 suite user_stats_checks: FAILED 10/12 ..." and one line per expectation.
     static func summary(_ report: QualityReport) -> String {
         let s = report.result.statistics
-        var lines = ["\(report.view) version \(report.version), suite \(report.suite): "
-            + (report.result.success ? "passed" : "FAILED") + " \(s.successfulExpectations)/\(s.evaluatedExpectations) expectations over \(report.rows) rows"
-            + String(format: " (read %.2f s, validated %.2f s)", report.readSeconds, report.validateSeconds)]
+        let verdict = report.result.success ? "passed" : "FAILED"
+        var head = "\(report.view) version \(report.version), suite \(report.suite): \(verdict)"
+        head += " \(s.successfulExpectations)/\(s.evaluatedExpectations) expectations over \(report.rows) rows"
+        head += String(format: " (read %.2f s, validated %.2f s)", report.readSeconds, report.validateSeconds)
+        if report.reusedRows > 0 { head += "; metrics of \(report.reusedRows) rows reused from their commits" }
+        var lines = [head]
         for r in report.result.results {
             lines.append("  " + (r.success ? "ok    " : "FAIL  ") + describe(r))
         }

@@ -53,6 +53,7 @@ extension FeatureDatabase {
         var commit = CommitOptions()
         commit.metadata = options.metadata
         var quality: QualityGateOutcome?
+        var qualityState: ValidationState?
         if let suite = view.expectationSuite {
             let offered = conformed.reduce(0) { $0 + $1.rowCount }
             options.progress?(IngestProgress(phase: "validate", rowsDone: 0, rowsTotal: offered))
@@ -60,6 +61,7 @@ extension FeatureDatabase {
                                              transaction: options.transaction)
             conformed = gated.accepted
             quality = gated.outcome
+            qualityState = gated.state
             commit.metadata.merge(gated.outcome.commitMetadata) { _, new in new }
         }
         let rows = conformed.reduce(0) { $0 + $1.rowCount }
@@ -78,6 +80,10 @@ extension FeatureDatabase {
             throw DatabaseError(.invalidInput, "view '\(view.name)': \(e.message)", file: source)
         }
         options.progress?(IngestProgress(phase: "commit", rowsDone: rows, rowsTotal: rows))
+        if let version = result.version, let qualityState, let snapshot = try? table.snapshot(version: version) {
+            // Best effort: without it, the next validation scans this commit's files.
+            QualityStateStore(tablePath: table.path).store(qualityState, version: version, snapshot: snapshot)
+        }
         return IngestResult(view: view.name, version: result.version, rows: result.version == nil ? 0 : rows,
                             seconds: Date().timeIntervalSince(start), quality: quality)
     }

@@ -54,19 +54,27 @@ extension FeatureDatabase {
     ///   it rejects the ingest, as does a failure that remains after the rows are removed.
     /// - `warn`: everything commits; the failures are recorded with the commit.
     func applyQualityGate(_ batches: [RecordBatch], view: FeatureView, suiteName: String, catalog: Catalog, schema: Schema,
-                          source: String?, transaction: Transaction?) throws -> (accepted: [RecordBatch], outcome: QualityGateOutcome) {
+                          source: String?, transaction: Transaction?)
+        throws -> (accepted: [RecordBatch], outcome: QualityGateOutcome, state: ValidationState) {
         let suite = try Self.expectationSuite(suiteName, in: catalog)
+        // The columns the suite reads, as `validate` reads them, so the state stored with the
+        // commit carries the same fingerprint and can stand in for scanning it later.
+        let needed = try Self.columnsNeeded(by: suite, in: schema)
         let validator: SuiteValidator
         do {
-            validator = try SuiteValidator(suite: suite, schema: schema)
+            validator = try SuiteValidator(suite: suite, schema: needed)
         } catch let error {
             throw DatabaseError(.invalidDefinitions, "expectation suite '\(suiteName)' of view '\(view.name)': \(error.message)")
         }
+        let project = { (batches: [RecordBatch]) throws -> [RecordBatch] in
+            needed.fields.count == schema.fields.count ? batches : try batches.map { try $0.project(needed.names) }
+        }
         let policy = view.onInvalid ?? .reject
-        let result = validator.validate(batches)
+        let state = validator.state(for: try project(batches))
+        let result = validator.finish(state)
         var outcome = QualityGateOutcome(suite: suiteName, policy: policy, result: result, committedResult: nil,
                                          quarantinedRows: 0, quarantineVersion: nil)
-        if result.success || policy == .warn { return (batches, outcome) }
+        if result.success || policy == .warn { return (batches, outcome, state) }
         guard policy == .quarantine else {
             throw Self.rejection(view: view.name, result: result, source: source, why: "nothing was committed")
         }
@@ -77,7 +85,7 @@ extension FeatureDatabase {
             throw Self.rejection(view: view.name, result: result, source: source,
                                  why: "\(names) judge\(unattributable.count == 1 ? "s" : "") the batch as a whole, so no rows can be quarantined; nothing was committed")
         }
-        let failures = validator.failingRows(batches, expectations: Set(failed.map(\.index)))
+        let failures = validator.failingRows(try project(batches), expectations: Set(failed.map(\.index)))
         var accepted: [RecordBatch] = []
         var quarantined: [RecordBatch] = []
         // Rows failing the same expectations share one reason text.
@@ -105,7 +113,8 @@ extension FeatureDatabase {
             bad = try bad.appending(column: .string([String?](repeating: source, count: rows.count)), field: Self.quarantineColumns[2])
             quarantined.append(bad)
         }
-        let committed = validator.validate(accepted)
+        let committedState = validator.state(for: try project(accepted))
+        let committed = validator.finish(committedState)
         guard committed.success else {
             throw Self.rejection(view: view.name, result: committed, source: source,
                                  why: "the rows left after quarantining still fail; nothing was committed")
@@ -113,7 +122,7 @@ extension FeatureDatabase {
         outcome.committedResult = committed
         outcome.quarantinedRows = quarantined.reduce(0) { $0 + $1.rowCount }
         outcome.quarantineVersion = try appendQuarantine(quarantined, view: view.name, tableSchema: schema, transaction: transaction)
-        return (accepted, outcome)
+        return (accepted, outcome, committedState)
     }
 
     /// Appends quarantined rows to `<view>__quarantine`, creating it on first use. With a
