@@ -17,7 +17,7 @@ struct LarderCommand: ParsableCommand {
             CompactCommand.self, VacuumCommand.self, HistoricalCommand.self, MaterializeCommand.self, GetCommand.self,
             VerifyOnlineCommand.self, ServeCommand.self, InspectCommand.self, GenerateCommand.self, BenchCommand.self, DemoCommand.self,
             ValidateCommand.self, ProfileCommand.self, DriftCommand.self,
-            ModelsCommand.self,
+            ModelsCommand.self, RecommendCommand.self,
         ]
     )
 }
