@@ -65,24 +65,4 @@ import Testing
         let help = try CommandLineTool.run(["--help"])
         #expect(help.status == 0 && help.stdout.contains("inspect"))
     }
-
-    @Test func demoRunsAndChecksItsOwnOutput() throws {
-        let dir = try TemporaryDirectory()
-        let out = try CommandLineTool.run(["demo", "--dir", dir.path, "--rows", "5000", "--scale", "tiny"])
-        #expect(out.status == 0, "\(out.stderr)")
-        #expect(out.stdout.contains("every value checked"))
-        #expect(out.stdout.contains("read 1 of 8 row groups"))
-        #expect(out.stdout.contains("user_stats: 10000 rows as version 1"))
-        #expect(out.stdout.contains("version 1 still has 10000 rows"))
-        let file = try ParquetFile(path: dir.file("user_features.parquet"))
-        #expect(file.rowCount == 5000)
-        // The training set: one row per interaction, leakage-checked.
-        #expect(out.stdout.contains("5000 rows × 14 features → training.parquet"))
-        #expect(out.stdout.contains(", 0 violations"))
-        let training = try ParquetFile(path: dir.file("training.parquet"))
-        #expect(training.rowCount == 5000 && training.schema.names.contains("user_stats__visits_7d"))
-        // Serving: the online store holds every user, and reads at the data's end find them.
-        #expect(out.stdout.contains("2000 single-user reads through the API"))
-        #expect(out.stdout.contains("; 2000 present"))
-    }
 }
