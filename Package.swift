@@ -59,6 +59,8 @@ let package = Package(
                 "Larder",
                 "LarderColumnar",
                 "LarderTable",
+                // GET /recommend and POST /feedback serve the registry's models.
+                "LarderRecommender",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -103,7 +105,7 @@ let package = Package(
         .testTarget(name: "LarderRecommenderTests", dependencies: ["LarderRecommender", "Larder", "LarderColumnar", "LarderTestSupport"]),
         .testTarget(
             name: "LarderServerTests",
-            dependencies: ["LarderServer", "Larder", "LarderColumnar", "LarderTable", "LarderTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: ["LarderServer", "LarderRecommender", "Larder", "LarderColumnar", "LarderTable", "LarderTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         // Runs the built `larder` binary as a user would.
         .testTarget(name: "LarderCLITests", dependencies: ["LarderParquet", "LarderTestSupport"]),

@@ -21,6 +21,8 @@ public final class FeatureServer: Sendable {
     let logger: Logger
     let metrics = ServerMetrics()
     let servedLog: ServedFeatureLog
+    /// `/recommend` and `/feedback` (RecommendRoutes.swift).
+    let recommender: RecommendationService
 
     struct CachedReader: Sendable {
         let reader: OnlineFeatureReader
@@ -36,6 +38,7 @@ public final class FeatureServer: Sendable {
         self.configuration = configuration
         self.logger = logger
         servedLog = ServedFeatureLog(database: database, logger: logger)
+        recommender = RecommendationService(database: database, configuration: configuration.recommend, logger: logger)
     }
 
     /// The router: the endpoints behind the server's middleware (auth, limits, errors, metrics).
@@ -52,6 +55,9 @@ public final class FeatureServer: Sendable {
         router.post("/push") { [self] request, _ in try await push(request) }
         router.post("/materialize") { [self] request, _ in try await materialize(request, incremental: false) }
         router.post("/materialize-incremental") { [self] request, _ in try await materialize(request, incremental: true) }
+        router.get("/recommend") { [self] request, _ in try await recommend(request) }
+        router.get("/recommend/arms") { [self] request, _ in try await recommendArms(request) }
+        router.post("/feedback") { [self] request, _ in try await feedback(request) }
         return router
     }
 
@@ -211,29 +217,40 @@ public final class FeatureServer: Sendable {
 }
 
 /// Refreshes the cached readers and flushes the served-feature log until shutdown (then flushes
-/// once more). Both run on a Dispatch thread: a refresh may map and verify a newly published
-/// file and a flush commits to a table, and neither belongs on an event loop.
+/// once more); the same for the recommendation side (models follow the registry, feedback
+/// events are committed, bandit snapshots saved). All run on a Dispatch thread: a refresh may
+/// map and verify a newly published file and a flush commits to a table, and neither belongs
+/// on an event loop.
 struct BackgroundService: Service {
     let server: FeatureServer
 
     func run() async throws {
-        let interval = min(server.configuration.refreshInterval, server.configuration.servedLogFlushInterval)
+        let recommendFlush = server.configuration.recommend.flushInterval
+        let interval = min(server.configuration.refreshInterval, server.configuration.servedLogFlushInterval, recommendFlush)
         let server = server
         await cancelWhenGracefulShutdown {
-            var sinceFlush = Duration.zero
+            var sinceFlush = Duration.zero, sinceRecommendFlush = Duration.zero
             while !Task.isCancelled {
                 do { try await Task.sleep(for: interval) } catch { break }
                 sinceFlush += interval
+                sinceRecommendFlush += interval
                 let flush = sinceFlush >= server.configuration.servedLogFlushInterval
                 if flush { sinceFlush = .zero }
+                let flushRecommend = sinceRecommendFlush >= recommendFlush
+                if flushRecommend { sinceRecommendFlush = .zero }
                 await Self.onDispatch {
                     server.refreshReaders()
+                    server.recommender.refresh()
                     if flush { server.servedLog.flush() }
+                    if flushRecommend { try? server.recommender.flush() }
                 }
             }
         }
-        await Self.onDispatch { server.servedLog.flush() }
-        server.logger.info("stopped: served-feature log flushed")
+        await Self.onDispatch {
+            server.servedLog.flush()
+            try? server.recommender.flush()
+        }
+        server.logger.info("stopped: served-feature log and recommendation feedback flushed")
     }
 
     static func onDispatch(_ work: @escaping @Sendable () -> Void) async {

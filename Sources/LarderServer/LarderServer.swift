@@ -2,9 +2,10 @@
 //
 // Serves a FeatureDatabase over HTTP with the request and response shapes of Feast's feature
 // server (`POST /get-online-features`, `/push`, `/materialize`, `/materialize-incremental`),
-// plus `GET /health` and `GET /metrics` (Prometheus text). Built on Hummingbird; the
-// application runs under swift-service-lifecycle (graceful shutdown on SIGTERM/SIGINT) and
-// logs through swift-log. See docs/server.md for the API.
+// plus `GET /health` and `GET /metrics` (Prometheus text), and recommendations from the model
+// registry (`GET /recommend`, `POST /feedback`, `GET /recommend/arms`: RecommendRoutes.swift).
+// Built on Hummingbird; the application runs under swift-service-lifecycle (graceful shutdown
+// on SIGTERM/SIGINT) and logs through swift-log. See docs/server.md for the API.
 //
 // Reads go through OnlineFeatureReaders cached per feature selection (stores stay mapped);
 // a background service refreshes them so materializations by other processes are seen within
@@ -32,6 +33,8 @@ public struct ServerConfiguration: Sendable {
     public var readerCacheSize = 256
     /// How often served feature vectors are flushed to their `<service>__served` tables.
     public var servedLogFlushInterval: Duration = .seconds(5)
+    /// `GET /recommend` and `POST /feedback`: the model served, the bandit, the feedback view.
+    public var recommend = RecommendConfiguration()
 
     public init(host: String = "127.0.0.1", port: Int = 6566, token: String? = nil) {
         self.host = host

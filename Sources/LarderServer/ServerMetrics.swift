@@ -14,7 +14,8 @@ import Synchronization
 ///   version the store reflects. Both are read at scrape time.
 final class ServerMetrics: Sendable {
     /// The endpoints with their own series; anything else is counted as `other`.
-    static let endpoints = ["/get-online-features", "/push", "/materialize", "/materialize-incremental", "/health", "/metrics"]
+    static let endpoints = ["/get-online-features", "/push", "/materialize", "/materialize-incremental", "/health", "/metrics",
+                            "/recommend", "/recommend/arms", "/feedback"]
 
     let registry = PrometheusCollectorRegistry()
     private let durations: [String: DurationHistogram]

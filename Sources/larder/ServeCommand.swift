@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Larder
+import LarderRecommender
 import LarderServer
 import Logging
 import NIOCore
@@ -15,7 +16,9 @@ struct ServeCommand: ParsableCommand {
         abstract: "Serve online features over HTTP with Feast's feature-server API.",
         discussion: """
         Endpoints: POST /get-online-features, /push, /materialize, /materialize-incremental; \
-        GET /health and /metrics (Prometheus text). With --token (or LARDER_SERVER_TOKEN in the \
+        GET /health and /metrics (Prometheus text); GET /recommend, /recommend/arms and \
+        POST /feedback serve the model registry's models (--recommender names the default \
+        model; a bandit routes between its production version and its challengers in staging). With --token (or LARDER_SERVER_TOKEN in the \
         environment), every endpoint but /health requires 'Authorization: Bearer <token>'. \
         Prints 'listening on HOST:PORT' once it accepts connections (--port 0 picks a free port). \
         SIGTERM or SIGINT stops it gracefully: in-flight requests finish, logs are flushed. \
@@ -32,6 +35,10 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Seconds a request may take to arrive and be answered.") var timeout: Double = 30
     @Option(help: "Seconds between checks for online state published by other processes.") var refreshInterval: Double = 1
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
+    @Option(help: "The registry model GET /recommend serves when a request names none.") var recommender: String?
+    @Option(help: "How the bandit routes between model versions: thompson or epsilon-greedy.") var bandit = "thompson"
+    @Option(help: "Epsilon-greedy's exploration rate (0...1).") var epsilon: Double = 0.1
+    @Option(help: "The feature view POST /feedback appends events to (created on first use).") var feedbackView = "recommendation_feedback"
 
     func validate() throws {
         if !(0 ... 65535).contains(port) { throw ValidationError("--port must be 0...65535") }
@@ -39,6 +46,9 @@ struct ServeCommand: ParsableCommand {
         if !(timeout > 0) || !(refreshInterval > 0) { throw ValidationError("--timeout and --refresh-interval must be positive") }
         if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level \(logLevel): expected trace, debug, info, notice, warning, error or critical") }
         if token == "" { throw ValidationError("--token must not be empty") }
+        if !["thompson", "epsilon-greedy"].contains(bandit) { throw ValidationError("--bandit \(bandit): expected thompson or epsilon-greedy") }
+        if !(0 ... 1).contains(epsilon) { throw ValidationError("--epsilon must be in 0...1") }
+        if recommender == "" || feedbackView.isEmpty { throw ValidationError("--recommender and --feedback-view must not be empty") }
     }
 
     func run() throws {
@@ -58,6 +68,9 @@ struct ServeCommand: ParsableCommand {
         configuration.maxEntities = maxEntities
         configuration.requestTimeout = .milliseconds(Int64(timeout * 1000))
         configuration.refreshInterval = .milliseconds(Int64(refreshInterval * 1000))
+        configuration.recommend.model = recommender
+        configuration.recommend.feedbackView = feedbackView
+        if bandit == "epsilon-greedy" { configuration.recommend.policy = .epsilonGreedy(schedule: try EpsilonSchedule(initial: epsilon)) }
         let logger = Logger(label: "larder.server")
         if !onEventLoops { logger.notice("Swift concurrency could not move onto the event loops (already in use)") }
         let server = FeatureServer(database: try database.open(), configuration: configuration, logger: logger)
