@@ -107,11 +107,9 @@ extension DemoRun {
         var rows: [[String]] = []
         for spec in [ModelSpec.popularity(.init()), .als(.init())] {
             let result = try Trainer.train(spec, on: data, k: 10)
-            let parameters = try ParameterValue(encoding: spec).objectValue?["parameters"]?.objectValue ?? [:]
             let m = result.report.metrics
-            let metrics = ["ndcg@10": m.ndcg, "precision@10": m.precision, "recall@10": m.recall, "map@10": m.map, "coverage@10": m.coverage]
-            let version = try registry.register(name: Self.modelName, kind: spec.kind.rawValue, parameters: parameters, metrics: metrics,
-                                                lineage: result.report.lineage, artifacts: ["model.bin": result.artifact])
+            // The artifact as model.bin, the parameters, the metrics and the training set's lineage.
+            let version = try registry.register(name: Self.modelName, trained: result)
             trained.append((spec, result, version.version))
             let fit = result.report.seconds["fit"] ?? 0
             facts.models.append(.init(kind: spec.kind.rawValue, version: version.version, ndcg: m.ndcg, precision: m.precision,
