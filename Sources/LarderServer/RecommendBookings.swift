@@ -51,32 +51,37 @@ final class BookedItems: Sendable {
     /// The number of (user, item) pairs known.
     var count: Int { state.withLock { $0.byUser.values.reduce(0) { $0 + $1.count } } }
 
-    /// Reads `source` unless it was read already.
-    /// - Throws: ``DatabaseError`` when the view or a column is missing.
+    /// Reads `source` unless it was read (or tried) already.
+    /// - Throws: ``DatabaseError`` when the view or a column is missing. A source whose table
+    ///   exists is not tried again until the table gets a new version.
     func ensure(_ source: Source, database: FeatureDatabase) throws {
         guard state.withLock({ $0.read[source] == nil }) else { return }
         try read(source, database: database)
     }
 
     /// Re-reads the sources whose tables have a new version (the interactions views; the
-    /// feedback view is read once, its later rows come through ``add(user:item:)``).
-    /// - Returns: The sources re-read.
-    @discardableResult
-    func refresh(database: FeatureDatabase) throws -> [String] {
+    /// feedback view is read once, its later rows come through ``add(user:item:)``). A view
+    /// that cannot be opened now (dropped) keeps what was read from it.
+    /// - Returns: The views re-read, and the failures (view: error).
+    func refresh(database: FeatureDatabase) -> (reread: [String], failed: [String]) {
         let known = state.withLock { $0.read }
-        var reread: [String] = []
+        var reread: [String] = [], failed: [String] = []
         for (source, version) in known where source.eventColumn == nil {
-            let latest = try database.snapshot(of: source.view).version
-            if latest != version {
+            guard let latest = try? database.snapshot(of: source.view).version, latest != version else { continue }
+            do {
                 try read(source, database: database)
                 reread.append(source.view)
+            } catch {
+                failed.append("\(source.view): \(error)")
             }
         }
-        return reread
+        return (reread, failed)
     }
 
     private func read(_ source: Source, database: FeatureDatabase) throws {
         let snapshot = try database.snapshot(of: source.view)
+        // Recorded first: a version that does not read is not tried again until the table moves.
+        state.withLock { $0.read[source] = snapshot.version }
         let columns = [source.userColumn, source.itemColumn] + [source.labelColumn, source.eventColumn].compactMap { $0 }
         let batch = try snapshot.read(columns: columns)
         let users = try Self.ids(batch.columns[0], source.userColumn, source.view)

@@ -43,7 +43,7 @@ final class RecommendationService: Sendable {
             return try loading.withLock { _ in
                 if let hit = loaded(name) { return hit }
                 let model = try ServedModel.load(name, registry: registry, database: database, configuration: configuration, logger: logger)
-                try loadBookings(for: model)
+                loadBookings(for: model)
                 models.withLock { $0[name] = model }
                 logger.info("recommend: serving model", metadata: [
                     "model": "\(name)", "arms": "\(model.router.arms.map(\.name))", "booked_pairs": "\(bookings.count)",
@@ -56,16 +56,19 @@ final class RecommendationService: Sendable {
     }
 
     /// Reads what the users of `model` booked: its versions' interactions views and the
-    /// feedback view's bookings.
-    private func loadBookings(for model: ServedModel) throws {
-        for loaded in model.versions.values {
-            guard let source = loaded.bookingSource else { continue }
-            try bookings.ensure(source, database: database)
+    /// feedback view's bookings. A source that cannot be read is logged and skipped: the model
+    /// is served without leaving those bookings out (`booked_excluded` shows what was).
+    private func loadBookings(for model: ServedModel) {
+        var sources = model.versions.values.compactMap(\.bookingSource)
+        if (try? feedbackLog.viewExists()) == true {
+            sources.append(BookedItems.Source(view: configuration.feedbackView, userColumn: "user_id", itemColumn: "item_id",
+                                              labelColumn: nil, eventColumn: "event", eventValue: FeedbackKind.booking.rawValue))
         }
-        if try feedbackLog.viewExists() {
-            try bookings.ensure(BookedItems.Source(view: configuration.feedbackView, userColumn: "user_id", itemColumn: "item_id",
-                                                   labelColumn: nil, eventColumn: "event", eventValue: FeedbackKind.booking.rawValue),
-                                database: database)
+        for source in sources {
+            do { try bookings.ensure(source, database: database) } catch {
+                logger.error("recommend: booked items cannot be read from a view; serving without leaving them out",
+                             metadata: ["model": "\(model.name)", "view": "\(source.view)", "error": "\(error)"])
+            }
         }
     }
 
@@ -174,7 +177,7 @@ final class RecommendationService: Sendable {
         for (name, model) in models.withLock({ $0 }) {
             do {
                 try model.reload(registry: registry, database: database, configuration: configuration, logger: logger)
-                try loadBookings(for: model)
+                loadBookings(for: model)
             } catch {
                 logger.notice("recommend: model no longer served", metadata: ["model": "\(name)", "error": "\(error)"])
                 _ = try? model.saveSnapshot()
@@ -183,12 +186,9 @@ final class RecommendationService: Sendable {
             }
             model.refreshReaders(logger: logger)
         }
-        do {
-            let reread = try bookings.refresh(database: database)
-            if !reread.isEmpty { logger.info("recommend: bookings re-read", metadata: ["views": "\(reread)"]) }
-        } catch {
-            logger.warning("recommend: bookings cannot be re-read", metadata: ["error": "\(error)"])
-        }
+        let (reread, failed) = bookings.refresh(database: database)
+        if !reread.isEmpty { logger.info("recommend: bookings re-read", metadata: ["views": "\(reread)"]) }
+        if !failed.isEmpty { logger.error("recommend: bookings cannot be re-read", metadata: ["errors": "\(failed)"]) }
     }
 
     /// Commits buffered feedback and saves changed bandit snapshots.

@@ -182,6 +182,30 @@ import Testing
         #expect(try world.feedbackRows().column(named: "arm")?.values == [.string("ranker@2")])
     }
 
+    @Test func aFeedbackViewOfOtherColumnsKeepsTheEventsBuffered() async throws {
+        let world = try RecommendTestWorld(production: .popularity)
+        var catalog = try world.db.catalog()
+        catalog.featureViews.append(FeatureView(name: "recommendation_feedback", entities: ["user"], timestampField: "event_ts", online: false,
+                                                schema: [FeatureField(name: "user_id", type: .int64), FeatureField(name: "event_ts", type: .timestamp),
+                                                         FeatureField(name: "note", type: .string)]))
+        try world.db.apply(catalog)
+        let server = world.server()
+        try await Application(router: server.router()).test(.router) { client in
+            let answer = try await client.call(.post, "/feedback", #"{"user_id": 1, "item_id": 5, "event": "click", "version": 1}"#)
+            #expect(answer.status == .ok, "\(answer.text)")
+        }
+        #expect(throws: DatabaseError.self) { try server.flushRecommendations() }
+        #expect(server.recommender.feedbackLog.pendingCount == 1, "a failed commit keeps its events for the next flush")
+        #expect(try world.feedbackRows().rowCount == 0)
+        do {
+            try server.flushRecommendations()
+            Issue.record("the second flush should fail the same way")
+        } catch let error as DatabaseError {
+            #expect(error.message.contains("item_id (int64)") && error.message.contains("--feedback-view"), "\(error)")
+        }
+        #expect(server.recommender.feedbackLog.pendingCount == 1)
+    }
+
     @Test func theBanditSurvivesARestart() async throws {
         let world = try RecommendTestWorld(production: .popularity, staging: [.itemKNN])
         let first = world.server()
