@@ -83,7 +83,13 @@ struct RecommendTrainCommand: ParsableCommand {
         progress.step("loading the training data from '\(options.interactionsView)' with \(options.userFeatures.count + options.itemFeatures.count) point-in-time features")
         let (training, load) = try RecommendClock.timed { try loadTrainingData(db, options) }
         progress.step("\(training.log.count) interactions (\(training.log.positiveCount) bookings), \(training.split); fitting \(spec.kind) on the rows before the test window")
-        let trained = try Trainer.train(spec, on: training, k: k, threads: threads)
+        let trained: Trainer.Result
+        do {
+            trained = try Trainer.train(spec, on: training, k: k, threads: threads)
+        } catch var e as RecommenderError where e.code == .unknownFeature {
+            e.message += " (here: add it to --user-features or --item-features, or pass --param with the feature set to null)"
+            throw e
+        }
         progress.step("evaluated on \(trained.report.metrics.users) test users; registering \(name)")
         let who = ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 }
         let (version, register) = try RecommendClock.timed {

@@ -253,6 +253,54 @@ import Testing
         #expect(elsewhere["view"] as? String == "lists_top5" && elsewhere["createdView"] as? Bool == true)
     }
 
+    @Test func interactionsAloneTrainWithoutFeaturesAndAnEmptyViewIsRefused() throws {
+        let market = try Self.shared.get()
+        let dir = try TemporaryDirectory(prefix: "larder-cli-recommend-bare")
+        let db = dir.file("db"), definitions = dir.file("definitions.yaml")
+        try """
+        entities:
+          - {name: user, join_keys: [user_id]}
+          - {name: item, join_keys: [item_id]}
+        feature_views:
+          - name: interactions
+            entities: [user, item]
+            timestamp_field: event_ts
+            online: false
+            schema:
+              - {name: user_id, dtype: int64}
+              - {name: item_id, dtype: int64}
+              - {name: event_ts, dtype: timestamp}
+              - {name: label, dtype: int64}
+              - {name: price_paid, dtype: float64}
+        """.write(toFile: definitions, atomically: true, encoding: .utf8)
+        #expect(try CommandLineTool.run(["init", "--db", db]).status == 0)
+        #expect(try CommandLineTool.run(["apply", "--db", db, definitions]).status == 0)
+        let train = ["recommend", "train", "--db", db, "--name", "bare", "--interactions", "interactions", "--quiet"] + Self.split
+
+        // No rows yet: nothing to train on, nothing registered.
+        let empty = try CommandLineTool.run(train + ["--model", "popularity", "--user-features", "", "--item-features", ""])
+        #expect(empty.status == 1 && empty.stderr.contains("'interactions'") && empty.stderr.contains("no rows"), "\(empty.stderr)")
+
+        #expect(try CommandLineTool.run(["ingest", "--db", db, "interactions", market.data + "/interactions.parquet"]).status == 0)
+        // The default features are the marketplace's: the error names the view and the way out.
+        let defaults = try CommandLineTool.run(train + ["--model", "popularity"])
+        #expect(defaults.status == 1 && defaults.stderr.contains("user_stats") && defaults.stderr.contains("--user-features"), "\(defaults.stderr)")
+        // Without features, collaborative models still learn the planted tastes.
+        let popularity = try Self.object(try CommandLineTool.run(train + ["--model", "popularity", "--user-features", "", "--item-features", "", "--json"]))
+        let als = try Self.object(try CommandLineTool.run(train + ["--model", "als", "--user-features", "", "--item-features", "", "--json"] + Self.params("als")))
+        #expect(als["version"] as? Int == 2 && ((als["lineage"] as? [String: Any])?["userFeatures"] as? [Any])?.isEmpty == true)
+        let ndcg = try (Self.checkedMetrics(popularity["metrics"], "popularity")["ndcg"] ?? 1, Self.checkedMetrics(als["metrics"], "als")["ndcg"] ?? 0)
+        #expect(ndcg.1 > ndcg.0, "\(ndcg)")
+        // The content model needs features it does not have.
+        let content = try CommandLineTool.run(train + ["--model", "content", "--user-features", "", "--item-features", ""])
+        #expect(content.status == 1 && content.stderr.contains("item_stats:category") && content.stderr.contains("--item-features"), "\(content.stderr)")
+        // Batch scoring of the feature-less model: every user of the interactions view.
+        let batch = try CommandLineTool.run(["recommend", "batch", "--db", db, "--model", "bare", "--version", "2", "--k", "3", "--json", "--quiet"])
+        #expect(batch.status == 0, "\(batch.stderr)")
+        let listed = try Self.object(batch)
+        #expect(listed["users"] as? Int == Set(try #require(try ParquetFile(path: market.data + "/interactions.parquet").read().column(named: "user_id")?.int64Values)).count)
+    }
+
     @Test func badInputExitsNonZeroNamingIt() throws {
         let market = try Self.shared.get()
         let db = market.db
