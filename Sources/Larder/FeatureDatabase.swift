@@ -50,7 +50,7 @@ public final class FeatureDatabase: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: path + "/tables", withIntermediateDirectories: true)
             let table = try Table.create(at: path + "/catalog", schema: catalogSchema, name: "catalog")
-            let info = "{\"format\": \(formatVersion), \"engine\": \"larder/0.1.0\"}\n"
+            let info = "{\"format\": \(formatVersion), \"engine\": \"larder/\(LarderVersion.string)\"}\n"
             try Data(info.utf8).write(to: URL(fileURLWithPath: marker), options: .atomic)
             return FeatureDatabase(path: path, catalogTable: table)
         } catch let e as DatabaseError {

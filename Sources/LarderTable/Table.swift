@@ -75,7 +75,7 @@ public final class Table: Sendable {
         return table
     }
 
-    static let engineInfo = "larder/0.1.0"
+    static let engineInfo = "larder/" + LarderVersion.string
 
     static func nowMillis() -> Int64 {
         Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))

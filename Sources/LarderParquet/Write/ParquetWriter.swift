@@ -29,7 +29,7 @@ public final class ParquetWriter {
     private var closed = false
 
     /// The `created_by` string written to every file.
-    public static let createdBy = "larder version 0.1.0"
+    public static let createdBy = "larder version " + LarderVersion.string
 
     /// Starts a file at `path` (replaced on ``close()`` if it exists).
     /// - Throws: ``ParquetError`` `.invalidArgument` for bad options, `.io` if the file cannot

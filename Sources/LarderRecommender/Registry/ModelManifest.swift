@@ -14,11 +14,8 @@ public struct CodeVersion: Sendable, Hashable, Codable {
         self.gitCommit = gitCommit
     }
 
-    /// The version of this Larder build.
-    ///
-    /// Larder has no public version constant yet; this string matches the `larder/0.1.0`
-    /// engine string its tables and Parquet files carry.
-    public static let larderVersion = "0.1.0"
+    /// The version of this Larder build (``LarderVersion/string``).
+    public static let larderVersion = LarderVersion.string
 
     /// This build's version, with the git commit from the `LARDER_GIT_COMMIT` environment
     /// variable when it is set (SwiftPM has no build-time defines; a release script sets it).
