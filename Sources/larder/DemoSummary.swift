@@ -32,6 +32,6 @@ extension DemoRun {
         times.append(["", "total", String(format: "%.2f s", console.elapsed)])
         for line in DemoConsole.table(["step", "what", "time"], times, leftAligned: [1]) { print(line) }
         print("\nLook around: larder history --db \(path("features.larder")) user_stats; larder models list --db \(path("features.larder")); "
-            + "larder serve --db \(path("features.larder"))")
+            + "larder serve --db \(path("features.larder")) --recommender \(Self.modelName)")
     }
 }
