@@ -68,8 +68,9 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 
 # 2. Release build.
-swift build -c release --scratch-path .build-server-release --product larder >&2
-larder="$(swift build -c release --scratch-path .build-server-release --show-bin-path)/larder"
+scratch="${SCRATCH:-.build-server-release}"   # SCRATCH=path reuses another release build
+swift build -c release --scratch-path "$scratch" --product larder >&2
+larder="$(swift build -c release --scratch-path "$scratch" --show-bin-path)/larder"
 
 # 3. Data.
 gen=".bench-data/ingest-$scale/gen"

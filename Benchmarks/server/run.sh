@@ -52,8 +52,10 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 
 # 2. Release build.
-swift build -c release --scratch-path .build-server-release --product larder >&2
-larder="$(swift build -c release --scratch-path .build-server-release --show-bin-path)/larder"
+# SCRATCH=path reuses another release build's scratch path (default .build-server-release).
+scratch="${SCRATCH:-.build-server-release}"
+swift build -c release --scratch-path "$scratch" --product larder >&2
+larder="$(swift build -c release --scratch-path "$scratch" --show-bin-path)/larder"
 
 # 3. Data.
 data=.bench-data/server
