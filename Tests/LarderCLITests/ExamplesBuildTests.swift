@@ -34,9 +34,9 @@ import Testing
         process.arguments = arguments
         let out = try TemporaryDirectory(prefix: "larder-example-run")
         let stdoutURL = out.fileURL("stdout"), stderrURL = out.fileURL("stderr"), stdinURL = out.fileURL("stdin")
-        FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        FileManager.default.createFile(atPath: stdinURL.path, contents: Data((input ?? "").utf8))
+        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdinURL.path, contents: Data((input ?? "").utf8))
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
         process.standardError = try FileHandle(forWritingTo: stderrURL)
         process.standardInput = try FileHandle(forReadingFrom: stdinURL)

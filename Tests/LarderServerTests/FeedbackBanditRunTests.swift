@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import LarderRecommender
+import LarderTestSupport
 import Testing
 @testable import LarderServer
 
@@ -16,7 +17,7 @@ import Testing
         let clickRate = ["ranker@1": 0.05, "ranker@2": 0.30]
         let app = Application(router: world.server(configure).router())
         return try await app.test(.router) { client -> [String: Int] in
-            var random = TestRandom(state: 2026)
+            var random = SplitMix64(seed: 2026)
             var late: [String: Int] = [:]
             for round in 0 ..< rounds {
                 let user = Int.random(in: 1 ... 200, using: &random)
