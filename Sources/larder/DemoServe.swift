@@ -99,7 +99,8 @@ extension DemoRun {
             let value = (result["values"] as? [Any])?.first.map(jsonText) ?? "?"
             let status = (result["statuses"] as? [String])?.first ?? "?"
             let time = (result["event_timestamps"] as? [String])?.first ?? ""
-            rows.append([name, value, status, time])
+            // Feast's shape stamps the entity key column with the epoch; it has no event time.
+            rows.append([name, value, status, time == "1970-01-01T00:00:00Z" ? "" : time])
         }
         return DemoConsole.table(["feature", "value", "status", "event time"], rows, indent: "", leftAligned: [0, 1, 2, 3])
     }
