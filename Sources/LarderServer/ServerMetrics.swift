@@ -33,11 +33,16 @@ final class ServerMetrics: Sendable {
         var durations: [String: DurationHistogram] = [:]
         for endpoint in Self.endpoints + ["other"] {
             durations[endpoint] = registry.makeDurationHistogram(
-                name: "larder_http_request_duration_seconds", labels: [("endpoint", endpoint)], buckets: buckets,
-                help: "Time from a request's arrival to its response, per endpoint.")
+                descriptor: Self.name("http_request_duration", "seconds", "Time from a request's arrival to its response, per endpoint."),
+                labels: [("endpoint", endpoint)], buckets: buckets)
         }
         self.durations = durations
-        rowsServed = registry.makeCounter(name: "larder_rows_served_total", help: "Entity rows answered by get-online-features.")
+        rowsServed = registry.makeCounter(descriptor: Self.name("rows_served", "total", "Entity rows answered by get-online-features."))
+    }
+
+    /// `larder_<metric>_<unit>`, with its help text.
+    static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "larder", metricName: metric, unitName: unit, helpText: help)
     }
 
     static func endpoint(_ path: String) -> String {
@@ -49,9 +54,8 @@ final class ServerMetrics: Sendable {
         let key = "\(endpoint) \(status)"
         let counter = counters.withLock { counters in
             if let hit = counters[key] { return hit }
-            let made = registry.makeCounter(name: "larder_http_requests_total",
-                                            labels: [("endpoint", endpoint), ("status", String(status))],
-                                            help: "Requests answered, per endpoint and status.")
+            let made = registry.makeCounter(descriptor: Self.name("http_requests", "total", "Requests answered, per endpoint and status."),
+                                            labels: [("endpoint", endpoint), ("status", String(status))])
             counters[key] = made
             return made
         }
@@ -66,12 +70,12 @@ final class ServerMetrics: Sendable {
                 let current = database.path + "/online/" + view.name + "/CURRENT"
                 guard let attributes = try? FileManager.default.attributesOfItem(atPath: current),
                       let modified = attributes[.modificationDate] as? Date else { continue }
-                registry.makeGauge(name: "larder_online_state_age_seconds", labels: [("view", view.name)],
-                                   help: "Seconds since the view's online store was last published.")
+                registry.makeGauge(descriptor: Self.name("online_state_age", "seconds", "Seconds since the view's online store was last published."),
+                                   labels: [("view", view.name)])
                     .set(now.timeIntervalSince(modified))
                 if let store = try? database.onlineStore(view: view.name, verification: .header) {
-                    registry.makeGauge(name: "larder_online_table_version", labels: [("view", view.name)],
-                                       help: "The table version the view's online store reflects.")
+                    registry.makeGauge(descriptor: Self.name("online_table", "version", "The table version the view's online store reflects."),
+                                       labels: [("view", view.name)])
                         .set(Double(store.tableVersion))
                 }
             }
