@@ -12,35 +12,11 @@ import Testing
 @Suite struct RecommendServeEndToEndTests {
     @Test func servesRecommendationsAndFlushesOnSigterm() async throws {
         let world = try RecommendTestWorld(production: .popularity, staging: [.itemKNN])
-        let process = Process()
-        process.executableURL = CommandLineTool.executable
-        process.arguments = ["serve", "--db", world.db.path, "--port", "0", "--recommender", "ranker", "--bandit", "epsilon-greedy",
-                             "--epsilon", "0.2", "--feedback-view", "served_feedback", "--log-level", "info"]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-        var printed = Data()
-        while !printed.contains(UInt8(ascii: "\n")) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            printed.append(chunk)
-        }
-        let line = String(decoding: printed, as: UTF8.self)
-        let port = try #require(line.split(separator: "\n").first.flatMap { $0.split(separator: ":").last }.flatMap { Int($0) },
-                                "larder serve printed: \(line)")
-
+        let server = try ServeProcess(["--db", world.db.path, "--port", "0", "--recommender", "ranker", "--bandit", "epsilon-greedy",
+                                       "--epsilon", "0.2", "--feedback-view", "served_feedback", "--log-level", "info"])
         func call(_ path: String, _ body: String? = nil) async throws -> (Int, [String: Any]) {
-            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-            if let body {
-                request.httpMethod = "POST"
-                request.httpBody = Data(body.utf8)
-                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            }
-            let (data, response) = try await URLSession.shared.data(for: request)
-            let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
-            return ((response as? HTTPURLResponse)?.statusCode ?? 0, json)
+            let (status, data) = try await server.call(path, body)
+            return (status, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
         }
         let (status, answer) = try await call("/recommend?user_id=3&k=4")
         #expect(status == 200, "\(answer)")
@@ -54,10 +30,8 @@ import Testing
         let (missing, error) = try await call("/recommend?user_id=3&model=nope")
         #expect(missing == 404 && (error["error"] as? [String: Any])?["code"] as? String == "unknown_model")
 
-        process.terminate()   // SIGTERM
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
-        let logs = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let logs = server.stop()   // SIGTERM
+        #expect(server.exitedCleanly)
         #expect(logs.contains("recommendation feedback flushed"), "\(logs)")
         let rows = try world.feedbackRows(view: "served_feedback")
         #expect(rows.rowCount == 1)

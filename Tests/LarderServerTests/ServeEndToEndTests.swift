@@ -10,39 +10,14 @@ import Testing
 @Suite struct ServeEndToEndTests {
     @Test func servesOverLoopbackAndStopsOnSigterm() async throws {
         let world = try ServerTestWorld()
-        let process = Process()
-        process.executableURL = CommandLineTool.executable
-        process.arguments = ["serve", "--db", world.db.path, "--port", "0", "--log-level", "info"]
-        process.environment = ProcessInfo.processInfo.environment.merging(["LARDER_SERVER_TOKEN": "e2e-token"]) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-
+        let server = try ServeProcess(["--db", world.db.path, "--port", "0", "--log-level", "info"],
+                                      environment: ["LARDER_SERVER_TOKEN": "e2e-token"])
         // The first line says where it listens.
-        var printed = Data()
-        while !printed.contains(UInt8(ascii: "\n")) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            printed.append(chunk)
-        }
-        let line = String(decoding: printed, as: UTF8.self)
-        let port = try #require(line.split(separator: "\n").first.flatMap { $0.split(separator: ":").last }.flatMap { Int($0) },
-                                "larder serve printed: \(line)")
-        #expect(line.hasPrefix("listening on 127.0.0.1:"))
-        #expect(port > 0)
-
+        #expect(server.firstLine.hasPrefix("listening on 127.0.0.1:"))
+        #expect(server.port > 0)
         func call(_ path: String, _ body: String? = nil, token: String? = "e2e-token") async throws -> (Int, String) {
-            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-            if let body {
-                request.httpMethod = "POST"
-                request.httpBody = Data(body.utf8)
-                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            }
-            if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-            let (data, response) = try await URLSession.shared.data(for: request)
-            return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+            let (status, data) = try await server.call(path, body, token: token)
+            return (status, String(decoding: data, as: UTF8.self))
         }
         let health = try await call("/health", token: nil)
         #expect(health.0 == 200)
@@ -58,10 +33,8 @@ import Testing
         let metrics = try await call("/metrics")
         #expect(metrics.0 == 200 && metrics.1.contains("larder_rows_served_total 2"))
 
-        process.terminate()   // SIGTERM
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
-        let logs = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let logs = server.stop()   // SIGTERM
+        #expect(server.exitedCleanly)
         #expect(logs.contains("request failed") && logs.contains("code=bad_request"), "\(logs)")
         #expect(logs.contains("stopped"), "\(logs)")
     }
