@@ -68,21 +68,30 @@ extension FeatureDatabase {
         var states: [ValidationState] = []
         var reused = 0, scanned = 0
         var readSeconds = 0.0, validateSeconds = 0.0
-        for version in groups.keys.sorted() {
-            let files = groups[version] ?? []
-            if let stored = store.state(version: version, files: files, validator: validator, options: options) {
-                states.append(stored)
-                reused += stored.rowCount
-                continue
-            }
+        // Consecutive commits without a usable state are scanned together, in one parallel pass.
+        var pending: [Snapshot.DataFile] = []
+        func scanPending() throws {
+            guard !pending.isEmpty else { return }
             let readStart = Date()
-            let batches = try snapshot.scan(files: files, columns: schema.names).batches
+            let batches = try snapshot.scan(files: pending, columns: schema.names).batches
             let validateStart = Date()
             states.append(validator.state(for: batches, options: options))
             validateSeconds += Date().timeIntervalSince(validateStart)
             readSeconds += validateStart.timeIntervalSince(readStart)
             scanned += batches.reduce(0) { $0 + $1.rowCount }
+            pending = []
         }
+        for version in groups.keys.sorted() {
+            let files = groups[version] ?? []
+            if let stored = store.state(version: version, files: files, validator: validator, options: options) {
+                try scanPending()
+                states.append(stored)
+                reused += stored.rowCount
+            } else {
+                pending += files
+            }
+        }
+        try scanPending()
         let finishStart = Date()
         let result = validator.finish(merging: states, options: options)
         validateSeconds += Date().timeIntervalSince(finishStart)
