@@ -72,7 +72,12 @@ extension FeatureDatabase {
         }
         do {
             let start = Date()
-            var summary = try executeHistorical(plan, options: options, total: spine.rowCount, nextChunk: spine.next,
+            // The writer takes each joined chunk whole: it cuts row groups itself, and slicing
+            // the chunk into `batchRows` pieces first would copy the training set twice (once
+            // into the slices, once back into a row group), all of it fresh memory.
+            var whole = options
+            whole.batchRows = Int.max
+            var summary = try executeHistorical(plan, options: whole, total: spine.rowCount, nextChunk: spine.next,
                                                 output: { try writer.write($0) })
             let closing = Date()
             try writer.close()
