@@ -140,17 +140,17 @@ struct BatchSource {
     }
 
     /// Writes rows `rows` (source row numbers, increasing) to their table entries,
-    /// `destinations[r]` for row `r` (hashes are already in place), copying variable data to
+    /// `destinations[r]` for row `r`, with its key hash `hashes[r]`, copying variable data to
     /// the heap at `output`'s cursors. Works a tile of rows at a time, column by column, so
     /// the tile's entries stay in cache while every column is written.
-    func writeRows(_ rows: [Int32], destinations: UnsafeBufferPointer<UInt32>, layout: RowLayout,
-                   output: inout OutputCursor) {
+    func writeRows(_ rows: [Int32], destinations: UnsafeBufferPointer<UInt32>, hashes: UnsafeBufferPointer<UInt64>,
+                   layout: RowLayout, output: inout OutputCursor) {
         let tile = 2048
         var start = 0
         while start < rows.count {
             let end = min(start + tile, rows.count)
             writeTile(rows[start ..< end], Entries(table: output.table, stride: layout.stride, destinations: destinations),
-                      layout: layout, output: &output)
+                      hashes: hashes, layout: layout, output: &output)
             start = end
         }
     }
@@ -165,9 +165,11 @@ struct BatchSource {
         subscript(row: Int32) -> UnsafeMutableRawPointer { table + Int(destinations[Int(row)]) &* stride }
     }
 
-    private func writeTile(_ rows: ArraySlice<Int32>, _ entries: Entries, layout: RowLayout, output: inout OutputCursor) {
+    private func writeTile(_ rows: ArraySlice<Int32>, _ entries: Entries, hashes: UnsafeBufferPointer<UInt64>,
+                           layout: RowLayout, output: inout OutputCursor) {
         for r in rows {
             let row = entries[r]
+            row.store(hashes[Int(r)], at: RowLayout.hashOffset)
             let (event, created) = timestamps(Int(r))
             row.store(event, at: RowLayout.eventOffset)
             row.store(created, at: RowLayout.createdOffset)

@@ -3,6 +3,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CLarderSys
+import Dispatch
 
 /// A new data file being written: a temporary sibling of its final name, sized up front
 /// (disk space reserved, so a full disk is an error, not a SIGBUS) and mapped writable.
@@ -28,15 +30,37 @@ final class OutputFile {
             }
             base = p
             #if canImport(Glibc)
-            // MADV_POPULATE_WRITE (Linux 5.14): fault every page in writable in one call
-            // instead of one fault per page while filling. Older kernels refuse it (EINVAL).
-            _ = madvise(p, size, 23)
+            Self.populate(p, size: size)
             #endif
         } catch {
             Posix.closeQuietly(fd)
             _ = unlink(temporaryPath)
             throw error
         }
+    }
+
+    #if canImport(Glibc)
+    /// MADV_POPULATE_WRITE (Linux 5.14): faults every page in writable up front instead of
+    /// one fault per page while filling; older kernels refuse it (EINVAL) and the pages fault
+    /// in as they are written. Bringing new page-cache pages into use is most of a large
+    /// build's cost on a VM, and it scales with threads, so large files are populated in one
+    /// part per core (2 MiB-aligned).
+    private static func populate(_ base: UnsafeMutableRawPointer, size: Int) {
+        let parts = size < 64 << 20 ? 1 : Posix.coreCount
+        let step = (size / parts + (2 << 20) - 1) & ~((2 << 20) - 1)
+        let address = UncheckedSendable(base)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let lower = part * step, upper = min(size, lower + step)
+            if lower < upper { _ = madvise(address.value + lower, upper - lower, 23) }
+        }
+    }
+    #endif
+
+    /// Starts writing `range` of the file to disk in the background (the kernel writes the
+    /// dirty pages while the caller goes on, e.g. checksumming them); ``finish()`` waits.
+    /// A failure here is not an error: ``finish()`` writes and reports whatever remains.
+    func startWriteback(_ range: Range<Int>) {
+        _ = clarder_start_writeback(fd, Int64(range.lowerBound), Int64(range.count))
     }
 
     /// Writes the mapped bytes back and syncs the file's data (the size was fixed before

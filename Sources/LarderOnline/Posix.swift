@@ -24,6 +24,9 @@ enum Posix {
 
     static func closeQuietly(_ fd: Int32) { _ = close(fd) }
 
+    /// The cores online (at least 1): how many threads a build's parallel steps use.
+    static var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
     static func closeFile(_ fd: Int32, path: String) throws {
         if close(fd) != 0 && errno != EINTR { throw error("close", path: path, errno: errno) }
     }
@@ -141,4 +144,12 @@ extension Posix {
     static func isTemporaryName(_ name: String) -> Bool {
         name.hasPrefix(".") && name.contains(".tmp-")
     }
+}
+
+/// A value handed to the tasks of one `DispatchQueue.concurrentPerform`, which returns only
+/// after every task ran: the caller keeps what it points to alive and gives each task
+/// disjoint memory to write.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 /// Builds one data file from record batches (a base or an overlay) or from existing files (a
 /// fold), in a few sequential passes and without per-row allocation:
 ///
@@ -166,16 +167,24 @@ struct TableBuilder {
                 if let p = b.baseAddress { (base + Int(header.schema.offset)).copyMemory(from: p, byteCount: b.count) }
             }
             let table = base + Int(header.table.offset)
-            // Hashes in position order: a sequential pass over the table.
-            for item in items where alive[Int(item.entry)] {
-                (table + Int(positions[Int(item.entry)]) * layout.stride).store(item.hash, at: RowLayout.hashOffset)
-            }
+            // A batch row's hash is written with the row; a table row's entry already holds it.
             var cursor = OutputCursor(table: table, heap: base + Int(header.heap.offset), keyCursor: 0, cursors: cursors)
+            // Without heap values every row writes only its own entry, so the rows can be
+            // written by several threads at once; heap values are appended in row order.
+            let usesHeap = keyRegion > 0 || valueRegions.contains { $0 > 0 }
             try positions.withUnsafeBufferPointer { all in
+                try hashes.withUnsafeBufferPointer { allHashes in
                 for (s, source) in sources.enumerated() {
                     let destinations = UnsafeBufferPointer(rebasing: all[starts[s] ..< starts[s] + source.count])
+                    let sourceHashes = UnsafeBufferPointer(rebasing: allHashes[starts[s] ..< starts[s] + source.count])
+                    if !usesHeap {
+                        Self.writeRowsInParallel(source, rows: aliveRows[s], destinations: destinations, hashes: sourceHashes,
+                                                 layout: layout, output: cursor)
+                        continue
+                    }
                     switch source {
-                    case .batch(let b): b.writeRows(aliveRows[s], destinations: destinations, layout: layout, output: &cursor)
+                    case .batch(let b):
+                        b.writeRows(aliveRows[s], destinations: destinations, hashes: sourceHashes, layout: layout, output: &cursor)
                     case .table(let t): t.writeRows(aliveRows[s], destinations: destinations, layout: layout, output: &cursor)
                     }
                 }
@@ -185,7 +194,10 @@ struct TableBuilder {
                 guard cursor.keyCursor == keyRegion, written == planned else {
                     throw OnlineStoreError(.io, "internal error: the heap written differs from the heap planned", path: directory)
                 }
+                }
             }
+            // The disk writes the rows while the checksums read them.
+            file.startWriteback(Int(header.table.offset) ..< Int(header.fileSize))
             header.schema.checksum = header.schemaHash
             header.table.checksum = XXHash64.hash(UnsafeRawPointer(table), count: Int(header.table.length))
             header.heap.checksum = XXHash64.hash(UnsafeRawPointer(cursor.heap), count: Int(header.heap.length))
@@ -196,6 +208,24 @@ struct TableBuilder {
             throw error
         }
         return (file, header)
+    }
+
+    /// Writes `rows` of `source` to their entries, split into one contiguous part per core.
+    /// Only for rows that append nothing to the heap: the parts share `output` unchanged.
+    private static func writeRowsInParallel(_ source: Source, rows: [Int32], destinations: UnsafeBufferPointer<UInt32>,
+                                            hashes: UnsafeBufferPointer<UInt64>, layout: RowLayout, output: OutputCursor) {
+        let parts = rows.count < 1 << 16 ? 1 : max(1, min(Posix.coreCount, 8))
+        let work = UncheckedSendable((source, rows, destinations, hashes, layout, output))
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let (source, rows, destinations, hashes, layout, shared) = work.value
+            let lower = rows.count * part / parts, upper = rows.count * (part + 1) / parts
+            var cursor = shared
+            let slice = Array(rows[lower ..< upper])
+            switch source {
+            case .batch(let b): b.writeRows(slice, destinations: destinations, hashes: hashes, layout: layout, output: &cursor)
+            case .table(let t): t.writeRows(slice, destinations: destinations, layout: layout, output: &cursor)
+            }
+        }
     }
 
     /// Marks all but the newest row of each key dead. Entries with equal hashes are adjacent

@@ -111,14 +111,30 @@ import Testing
     }
 
     /// The radix sort orders by hash and keeps equal hashes in input order, at sizes that use
-    /// zero to three radix passes.
-    @Test(arguments: [10, 5000, 300_000])
+    /// the standard sort, one task and one task per core.
+    @Test(arguments: [10, 4097, 5000, 300_000])
     func hashSortOrdersByHashThenEntry(count: Int) {
         var rng = SplitMix64(seed: UInt64(count))
         // Drawn from a pool a quarter the size, so equal hashes are common.
         let pool = (0 ..< max(1, count / 4)).map { _ in rng.next() }
         let hashes = (0 ..< count).map { _ in pool[Int.random(in: 0 ..< pool.count, using: &rng)] }
-        let sorted = HashSort.sorted(hashes)
+        expectSorted(HashSort.sorted(hashes), count: count)
+    }
+
+    /// Hashes crowded into a few top-digit buckets (one bucket holds most of the input, the
+    /// parts' shares of it must stay in input order) still sort by hash, then entry.
+    @Test func hashSortHandlesCrowdedBuckets() {
+        var rng = SplitMix64(seed: 7)
+        let count = 300_000
+        let hashes = (0 ..< count).map { i -> UInt64 in
+            let h = rng.next()
+            // Most share the top 12 bits (bucket 0); every tenth lands in the last bucket.
+            return i % 10 == 0 ? h | 0xFFF0_0000_0000_0000 : h & 0x000F_FFFF_FFFF_FF00
+        }
+        expectSorted(HashSort.sorted(hashes), count: count)
+    }
+
+    private func expectSorted(_ sorted: [HashSort.Item], count: Int) {
         #expect(sorted.count == count)
         var ok = true
         for i in 1 ..< sorted.count {
