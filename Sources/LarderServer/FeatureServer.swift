@@ -69,8 +69,8 @@ public final class FeatureServer: Sendable {
             + configuration.requestTimeout.components.attoseconds / 1_000_000_000)
         return Application(
             router: router(),
-            server: .http1(configuration: .init(idleTimeout: idle)),
-            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "larder"),
+            server: .larder(self, configuration: .init(idleTimeout: idle)),
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: Self.serverName),
             services: [BackgroundService(server: self)],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger
@@ -81,8 +81,23 @@ public final class FeatureServer: Sendable {
 
     func getOnlineFeatures(_ request: Request) async throws -> Response {
         let body = try await collect(request)
+        guard let answer = try onlineFeatures(body, openingReaders: true) else {
+            throw ServerError(.internalServerError, "internal", "no reader for the request's features")
+        }
+        return Self.json(answer)
+    }
+
+    /// The Feast answer to a `get-online-features` body: parse, read, count, log the served
+    /// vectors, encode. The one implementation behind both the route and the event-loop fast
+    /// path (``OnlineFeaturesHandler``); neither blocks as long as the selection's reader is
+    /// open (the read is a few memory lookups).
+    /// - Parameter openingReaders: whether a selection without an open reader may open one
+    ///   (it maps and checks files: not on an event loop); when false, such a request gets nil.
+    /// - Throws: ``ServerError`` and the database's errors for bad input (mapped by
+    ///   ``ServerError/from(_:)``).
+    func onlineFeatures(_ body: ByteBuffer, openingReaders: Bool) throws -> [UInt8]? {
         let parsed = try OnlineFeaturesRequest(try JSONValue.parse(body.readableBytesView), maxEntities: configuration.maxEntities)
-        let cached = try reader(for: parsed)
+        guard let cached = openingReaders ? try reader(for: parsed) : openReader(for: parsed) else { return nil }
         let (batch, echoed) = try parsed.keyBatch(cached.keys)
         let result = try cached.reader.read(entities: batch)
         if !parsed.fullFeatureNames {
@@ -93,7 +108,7 @@ public final class FeatureServer: Sendable {
         }
         metrics.rowsServed.increment(by: Int64(parsed.entityCount))
         if let service = cached.loggedService { servedLog.append(service: service, keys: batch, result: result) }
-        return Self.json(FeastResponse.encode(result, keys: echoed, fullFeatureNames: parsed.fullFeatureNames))
+        return FeastResponse.encode(result, keys: echoed, fullFeatureNames: parsed.fullFeatureNames)
     }
 
     func push(_ request: Request) async throws -> Response {
@@ -143,7 +158,7 @@ public final class FeatureServer: Sendable {
 
     /// The cached reader of the request's selection, opened on first use.
     func reader(for request: OnlineFeaturesRequest) throws -> CachedReader {
-        if let hit = readers.withLock({ $0[request.selectionKey] }) { return hit }
+        if let hit = openReader(for: request) { return hit }
         let reader = try database.onlineReader(features: request.selection)
         var loggedService: String?
         if let service = request.service, try database.catalog().featureService(named: service)?.logServedFeatures == true {
@@ -155,6 +170,11 @@ public final class FeatureServer: Sendable {
             readers[request.selectionKey] = cached
         }
         return cached
+    }
+
+    /// The request selection's reader if it is already open.
+    func openReader(for request: OnlineFeaturesRequest) -> CachedReader? {
+        readers.withLock { $0[request.selectionKey] }
     }
 
     /// Moves every cached reader to its stores' newest published state; a reader that cannot
@@ -179,14 +199,23 @@ public final class FeatureServer: Sendable {
     /// cancellation showed up in the read path's tail latency.
     func collect(_ request: Request) async throws -> ByteBuffer {
         let limit = configuration.maxBodyBytes
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
-            throw ServerError(.contentTooLarge, "payload_too_large", "the request body is \(length) bytes; the limit is \(limit) (raise --max-body-bytes)")
-        }
+        if let error = Self.declaredBodyTooLarge(request.headers[.contentLength], limit: limit) { throw error }
         do {
             return try await request.body.collect(upTo: limit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw ServerError(.contentTooLarge, "payload_too_large", "the request body is over \(limit) bytes (raise --max-body-bytes)")
+            throw Self.bodyTooLarge(limit: limit)
         }
+    }
+
+    /// The 413 for a `Content-Length` over `limit`, or nil.
+    static func declaredBodyTooLarge(_ contentLength: String?, limit: Int) -> ServerError? {
+        guard let length = contentLength.flatMap({ Int($0) }), length > limit else { return nil }
+        return ServerError(.contentTooLarge, "payload_too_large", "the request body is \(length) bytes; the limit is \(limit) (raise --max-body-bytes)")
+    }
+
+    /// The 413 for a body that grew over `limit` while it arrived.
+    static func bodyTooLarge(limit: Int) -> ServerError {
+        ServerError(.contentTooLarge, "payload_too_large", "the request body is over \(limit) bytes (raise --max-body-bytes)")
     }
 
     /// Runs blocking database work on a Dispatch thread (not the server's event loops or the
@@ -208,6 +237,9 @@ public final class FeatureServer: Sendable {
             }
         }
     }
+
+    /// The `Server` header of every answer.
+    static let serverName = "larder"
 
     static func json(_ text: String) -> Response { json(Array(text.utf8)) }
 

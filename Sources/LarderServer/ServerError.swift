@@ -37,9 +37,14 @@ public struct ServerError: HTTPResponseError, Sendable, CustomStringConvertible 
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// The answer's headers (before `Content-Length`): JSON, and the scheme a 401 asks for.
+    var headers: HTTPFields {
         var headers: HTTPFields = [.contentType: "application/json"]
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        return headers
     }
 
     /// `error` as the server answers it: Larder's input errors become 4xx, anything unknown 500.

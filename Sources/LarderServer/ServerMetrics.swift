@@ -21,6 +21,9 @@ final class ServerMetrics: Sendable {
     private let durations: [String: DurationHistogram]
     private let counters = Mutex<[String: Counter]>([:])
     let rowsServed: Counter
+    /// Requests ``OnlineFeaturesHandler`` answered on the event loop (not exported: the
+    /// request counters above count them with the others; tests check the fast path with it).
+    let eventLoopAnswers = Atomic<Int>(0)
 
     init() {
         // 50 µs to 10 s: single reads sit in the first buckets, materializations in the last.

@@ -4,6 +4,8 @@ import Logging
 /// The one middleware in front of every route (one layer, not four, to keep the hot path
 /// short): the bearer token, errors turned into JSON bodies (never a crash, never a 500 for
 /// bad input), a log line per failed request, and the request metrics.
+/// ``OnlineFeaturesHandler`` does the same for the requests it answers on the event loop,
+/// through the same functions (`authorize`, `failure`).
 struct ServerMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
     let server: FeatureServer
@@ -14,25 +16,32 @@ struct ServerMiddleware: RouterMiddleware {
         let response: Response
         do {
             if let token = server.configuration.token, endpoint != "/health" {
-                try Self.authorize(request, token: token)
+                try Self.authorize(request.headers[.authorization], token: token)
             }
             response = try await next(request, context)
         } catch {
-            let failure = ServerError.from(error)
-            let level: Logger.Level = failure.status.code >= 500 ? .error : .info
-            server.logger.log(level: level, "request failed", metadata: [
-                "method": "\(request.method)", "path": "\(request.uri.path)", "status": "\(failure.status.code)",
-                "code": "\(failure.code)", "error": "\(failure.message)",
-            ])
+            let failure = Self.failure(error, method: request.method, path: request.uri.path, logger: server.logger)
             response = try failure.response(from: request, context: context)
         }
         server.metrics.record(endpoint: endpoint, status: response.status.code, duration: ContinuousClock.now - start)
         return response
     }
 
-    /// Checks `Authorization: Bearer <token>`, comparing in constant time.
-    static func authorize(_ request: Request, token: String) throws {
-        guard let header = request.headers[.authorization] else {
+    /// `error` as the server answers it, logged (info for 4xx, error for 5xx) with the request's
+    /// method and path.
+    static func failure(_ error: any Error, method: HTTPRequest.Method, path: String, logger: Logger) -> ServerError {
+        let failure = ServerError.from(error)
+        let level: Logger.Level = failure.status.code >= 500 ? .error : .info
+        logger.log(level: level, "request failed", metadata: [
+            "method": "\(method)", "path": "\(path)", "status": "\(failure.status.code)",
+            "code": "\(failure.code)", "error": "\(failure.message)",
+        ])
+        return failure
+    }
+
+    /// Checks an `Authorization: Bearer <token>` header's value, comparing in constant time.
+    static func authorize(_ header: String?, token: String) throws(ServerError) {
+        guard let header else {
             throw ServerError(.unauthorized, "unauthorized", "this server requires a bearer token: send 'Authorization: Bearer <token>'")
         }
         let prefix = "Bearer "

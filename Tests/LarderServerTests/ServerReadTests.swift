@@ -81,35 +81,9 @@ import Testing
 
     @Test func badRequestsAreFourHundredsThatNameTheProblem() async throws {
         let world = try ServerTestWorld()
-        let app = Application(router: world.server { $0.maxEntities = 3; $0.maxBodyBytes = 2000 }.router())
-        let cases: [(String, HTTPResponse.Status, String, String)] = [
-            ("{\"features\": [\"stats:x\"], ", .badRequest, "bad_request", "malformed JSON at byte"),
-            ("[1, 2]", .badRequest, "bad_request", "must be a JSON object, not an array"),
-            (#"{"entities": {"user_id": [1]}}"#, .badRequest, "bad_request", "give 'features'"),
-            (#"{"features": ["stats:x"], "feature_service": "plain", "entities": {"user_id": [1]}}"#, .badRequest, "bad_request", "not both"),
-            (#"{"features": "stats:x", "entities": {"user_id": [1]}}"#, .badRequest, "bad_request", "must be a list of strings"),
-            (#"{"features": [7], "entities": {"user_id": [1]}}"#, .badRequest, "bad_request", "features[0] must be a string"),
-            (#"{"features": ["stats:x"], "entities": [1]}"#, .badRequest, "bad_request", "'entities' must be an object"),
-            (#"{"features": ["stats:x"], "entities": {"user_id": []}}"#, .badRequest, "bad_request", "no entities"),
-            (#"{"features": ["stats:x"], "entitys": {"user_id": [1]}}"#, .badRequest, "bad_request", "unknown field 'entitys'"),
-            (#"{"features": ["stats:nope"], "entities": {"user_id": [1]}}"#, .notFound, "not_found", "no feature 'nope'"),
-            (#"{"features": ["nope:x"], "entities": {"user_id": [1]}}"#, .notFound, "not_found", "no feature view 'nope'"),
-            (#"{"feature_service": "nope", "entities": {"user_id": [1]}}"#, .notFound, "not_found", "no feature service 'nope'"),
-            (#"{"features": ["stats:x"], "entities": {"user_id": ["abc"]}}"#, .badRequest, "bad_request", "entities.user_id[0]: key 'user_id' is int64, not the string \"abc\""),
-            (#"{"features": ["stats:x"], "entities": {"user_id": [1.5]}}"#, .badRequest, "bad_request", "is int64, not the number 1.5"),
-            (#"{"features": ["items:price"], "entities": {"item_id": [3]}}"#, .badRequest, "bad_request", "key 'item_id' is string, not the number 3"),
-            (#"{"features": ["stats:x"], "entities": {"item_id": ["a"]}}"#, .badRequest, "bad_request", "'item_id' is not a key"),
-            (#"{"features": ["stats:x", "items:price"], "entities": {"user_id": [1]}}"#, .badRequest, "bad_request", "entities lack key 'item_id'"),
-            (#"{"features": ["stats:x", "items:price"], "entities": {"user_id": [1, 2], "item_id": ["a"]}}"#, .badRequest, "bad_request", "differ in length"),
-            (#"{"features": ["stats:x"], "entities": {"user_id": [1, 2, 3, 4]}}"#, .contentTooLarge, "too_many_entities", "4 entities in one request; the limit is 3"),
-            (#"{"features": ["stats:x", "recent"], "entities": {"user_id": [1]}, "full_feature_names": 1}"#, .badRequest, "bad_request", "'full_feature_names' must be a boolean"),
-            (#"{"features": ["stats:x", "stats:x"], "entities": {"user_id": [1]}}"#, .badRequest, "bad_request", "set \"full_feature_names\": true"),
-            ("{\"features\": [\"stats:x\"], \"entities\": {\"user_id\": [1]}, \"pad\": \"" + String(repeating: "x", count: 3000) + "\"}",
-             .contentTooLarge, "payload_too_large", "the limit is 2000"),
-            (String(repeating: "[", count: 500) + String(repeating: "]", count: 500), .badRequest, "bad_request", "nested more than 64 levels"),
-        ]
+        let app = Application(router: world.server(ServerTestWorld.smallLimits).router())
         try await app.test(.router) { client in
-            for (body, status, code, needle) in cases {
+            for (body, status, code, needle) in ServerTestWorld.badFeatureRequests {
                 let answer = try await client.call(.post, "/get-online-features", body)
                 #expect(answer.status == status, "\(body.prefix(80)): \(answer.text)")
                 #expect(answer.headers[.contentType] == "application/json", "\(body.prefix(80))")
