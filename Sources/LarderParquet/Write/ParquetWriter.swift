@@ -4,8 +4,9 @@ import Synchronization
 
 /// Writes record batches to a Parquet file.
 ///
-/// Rows are buffered into row groups of ``ParquetWriteOptions/rowGroupRows``; the columns of a
-/// row group are encoded and compressed in parallel. The file is written under a temporary
+/// Rows are buffered into row groups of ``ParquetWriteOptions/rowGroupRows``; column chunks
+/// are encoded and compressed in parallel, the chunks of several full row groups at once when
+/// a write brings that many rows. The file is written under a temporary
 /// name and renamed into place by ``close()``, so a failed or abandoned writer never leaves a
 /// partial file at `path`.
 ///
@@ -63,8 +64,11 @@ public final class ParquetWriter {
         guard !rows.isEmpty else { return }
         pending.append((batch, rows))
         pendingRows += rows.count
+        // Full row groups are encoded a few at a time, all their columns at once: a row group's
+        // columns alone are seldom balanced (one wide column can hold most of the bytes).
+        let perRound = options.threads > 1 ? 2 * options.threads : 1
         while pendingRows >= options.rowGroupRows {
-            try flushRowGroup(rows: options.rowGroupRows)
+            try flushRowGroups(min(perRound, pendingRows / options.rowGroupRows), rows: options.rowGroupRows)
         }
     }
 
@@ -74,7 +78,7 @@ public final class ParquetWriter {
     public func close() throws -> ParquetFileSummary {
         guard !closed else { throw ParquetError(.invalidArgument, "close called twice", path: path) }
         do {
-            if pendingRows > 0 { try flushRowGroup(rows: pendingRows) }
+            if pendingRows > 0 { try flushRowGroups(1, rows: pendingRows) }
             closed = true
             try writeFooter()
             try output.publish(fsync: options.fsync)
@@ -125,9 +129,19 @@ public final class ParquetWriter {
         }
     }
 
-    private func flushRowGroup(rows: Int) throws {
-        let columns = try takePending(rows: rows)
-        let encoded = try encodeColumns(columns)
+    /// Encodes `count` row groups of `rows` rows each (every column of every group in parallel),
+    /// then writes them in order.
+    private func flushRowGroups(_ count: Int, rows: Int) throws {
+        var groups: [[(column: Column, rows: Range<Int>)]] = []
+        for _ in 0 ..< count { groups.append(try takePending(rows: rows)) }
+        let encoded = try encodeColumns(groups.flatMap { $0 })
+        let width = schema.count
+        for g in 0 ..< count {
+            try writeRowGroup(Array(encoded[g * width ..< (g + 1) * width]), rows: rows)
+        }
+    }
+
+    private func writeRowGroup(_ encoded: [EncodedColumnChunk], rows: Int) throws {
         let groupStart = output.offset
         var chunks: [ParquetFormat.ColumnChunk] = []
         var totalUncompressed = 0
@@ -148,10 +162,12 @@ public final class ParquetWriter {
         rowCount += rows
     }
 
-    /// Encodes every column, in parallel across ``ParquetWriteOptions/threads``.
+    /// Encodes every column chunk (row groups one after another, each in schema order), in
+    /// parallel across ``ParquetWriteOptions/threads``.
     private func encodeColumns(_ columns: [(column: Column, rows: Range<Int>)]) throws -> [EncodedColumnChunk] {
         let results = UnsafeResultSlots<EncodedColumnChunk>(count: columns.count)
-        let fields = schema.fields
+        let schemaFields = schema.fields
+        let fields = columns.indices.map { schemaFields[$0 % schemaFields.count] }
         let options = self.options
         let work: @Sendable (Int) -> Void = { c in
             results.set(c, Result {
