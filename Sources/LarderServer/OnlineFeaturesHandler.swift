@@ -4,6 +4,7 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import NIOHTTPTypes
+import Prometheus
 
 /// Answers `POST /get-online-features` on the connection's event loop, without Swift
 /// concurrency: no task, no hop between threads, no per-request logger or context. Every other
@@ -53,9 +54,14 @@ final class OnlineFeaturesHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// Requests passed to Hummingbird whose answer has not been written yet.
     private var routedInFlight = 0
     private var date = HTTPDate()
+    /// This endpoint's latency histogram and 200 counter, looked up once per connection (the
+    /// counter on first use, so /metrics shows it only once a request was answered).
+    private let durations: DurationHistogram?
+    private lazy var answered = server.metrics.requests(endpoint: Self.path, status: 200)
 
     init(server: FeatureServer) {
         self.server = server
+        durations = server.metrics.durations(endpoint: Self.path)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -161,7 +167,12 @@ final class OnlineFeaturesHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     private func finish(status: HTTPResponse.Status, start: ContinuousClock.Instant) {
-        server.metrics.record(endpoint: Self.path, status: status.code, duration: ContinuousClock.now - start)
+        if status == .ok {
+            durations?.record(ContinuousClock.now - start)
+            answered.increment()
+        } else {
+            server.metrics.record(endpoint: Self.path, status: status.code, duration: ContinuousClock.now - start)
+        }
         server.metrics.eventLoopAnswers.add(1, ordering: .relaxed)
     }
 

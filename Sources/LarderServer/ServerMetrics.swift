@@ -54,15 +54,23 @@ final class ServerMetrics: Sendable {
 
     func record(endpoint: String, status: Int, duration: Duration) {
         durations[endpoint]?.record(duration)
+        requests(endpoint: endpoint, status: status).increment()
+    }
+
+    /// The latency histogram of `endpoint` (one of ``endpoints`` or `other`).
+    func durations(endpoint: String) -> DurationHistogram? { durations[endpoint] }
+
+    /// The request counter of `endpoint` and `status`, made on first use. A caller that
+    /// answers many requests may keep it (``OnlineFeaturesHandler`` does, per connection).
+    func requests(endpoint: String, status: Int) -> Counter {
         let key = "\(endpoint) \(status)"
-        let counter = counters.withLock { counters in
+        return counters.withLock { counters in
             if let hit = counters[key] { return hit }
             let made = registry.makeCounter(descriptor: Self.name("http_requests", "total", "Requests answered, per endpoint and status."),
                                             labels: [("endpoint", endpoint), ("status", String(status))])
             counters[key] = made
             return made
         }
-        counter.increment()
     }
 
     /// Sets the per-view gauges from the online stores' current state, then renders everything.

@@ -35,6 +35,8 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Seconds a request may take to arrive and be answered.") var timeout: Double = 30
     @Option(help: "Seconds between checks for online state published by other processes.") var refreshInterval: Double = 1
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
+    @Option(help: "Event-loop threads (default: one per core). With a load generator on the same machine, 1 leaves it a core.")
+    var eventLoops: Int?
     @Option(help: "The registry model GET /recommend serves when a request names none.") var recommender: String?
     @Option(help: "How the bandit routes between model versions: thompson or epsilon-greedy.") var bandit = "thompson"
     @Option(help: "Epsilon-greedy's exploration rate (0...1).") var epsilon: Double = 0.1
@@ -45,6 +47,7 @@ struct ServeCommand: ParsableCommand {
         if maxBodyBytes < 1 || maxEntities < 1 { throw ValidationError("--max-body-bytes and --max-entities must be at least 1") }
         if !(timeout > 0) || !(refreshInterval > 0) { throw ValidationError("--timeout and --refresh-interval must be positive") }
         if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level \(logLevel): expected trace, debug, info, notice, warning, error or critical") }
+        if let eventLoops, eventLoops < 1 { throw ValidationError("--event-loops must be at least 1") }
         if token == "" { throw ValidationError("--token must not be empty") }
         if !["thompson", "epsilon-greedy"].contains(bandit) { throw ValidationError("--bandit \(bandit): expected thompson or epsilon-greedy") }
         if !(0 ... 1).contains(epsilon) { throw ValidationError("--epsilon must be in 0...1") }
@@ -55,6 +58,7 @@ struct ServeCommand: ParsableCommand {
         // Swift concurrency runs on the server's event loops: a request's handler then runs on
         // the thread that read it, with no hop to the cooperative pool and back (reads take
         // microseconds; blocking work goes to Dispatch threads). Only an executable may do this.
+        if let eventLoops { NIOSingletons.groupLoopCountSuggestion = eventLoops }
         let onEventLoops = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in

@@ -39,9 +39,22 @@ import Testing
         #expect(logs.contains("stopped"), "\(logs)")
     }
 
+    @Test func servesOnOneEventLoop() async throws {
+        let world = try ServerTestWorld()
+        let server = try ServeProcess(["--db", world.db.path, "--port", "0", "--event-loops", "1"])
+        for user in [1, 2, 1] {
+            let (status, data) = try await server.call("/get-online-features", "{\"features\": [\"stats:s\"], \"entities\": {\"user_id\": [\(user)]}}")
+            #expect(status == 200 && String(decoding: data, as: UTF8.self).contains(user == 1 ? "\"one\"" : "\"two\""))
+        }
+        server.stop()
+        #expect(server.exitedCleanly)
+    }
+
     @Test func badFlagsAreUsageErrors() throws {
         let run = try CommandLineTool.run(["serve", "--db", "/nonexistent", "--port", "70000"])
         #expect(run.status == 2)
         #expect(run.stderr.contains("--port"))
+        let loops = try CommandLineTool.run(["serve", "--db", "/nonexistent", "--event-loops", "0"])
+        #expect(loops.status == 2 && loops.stderr.contains("--event-loops"))
     }
 }
