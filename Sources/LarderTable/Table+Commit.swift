@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import LarderColumnar
 import LarderParquet
@@ -177,42 +176,31 @@ extension Table {
     /// commits (compaction).
     ///
     /// The batches are never concatenated: the sort runs on the key columns alone, and each
-    /// file's rows are gathered straight from the batches while the file before is written,
-    /// so a large ingest holds its input plus two files' rows, not two copies of everything.
+    /// file's rows are gathered straight from the batches, one file at a time, so a large
+    /// ingest holds its input plus one file's rows, not two copies of everything.
     func writeDataFiles(_ batches: [RecordBatch], snapshot: Snapshot, options: CommitOptions, dataChange: Bool,
                         versions: ClosedRange<Int64>? = nil) throws -> [AddFile] {
         let sources = batches.filter { $0.rowCount > 0 }
         let total = sources.reduce(0) { $0 + $1.rowCount }
         guard total > 0, let first = sources.first else { return [] }
         let order = try sortedOrder(sources, by: snapshot.sortColumns)
-        let step = max(1, options.maxFileRows)
-        let ranges = stride(from: 0, to: total, by: step).map { $0 ..< min(total, $0 + step) }
-        // The rows of file `k` and their range within the batch returned.
-        let inPlace = sources.count == 1 && order == nil
-        func rows(of k: Int) throws -> (batch: RecordBatch, rows: Range<Int>) {
-            if inPlace { return (first, ranges[k]) }
-            let gathered = try gatherRows(sources, order: order, range: ranges[k])
-            return (gathered, 0 ..< gathered.rowCount)
-        }
         var adds: [AddFile] = []
-        var current = try rows(of: 0)
-        for k in ranges.indices {
-            let write = { [self, current] in
-                try writeDataFile(current.batch, rows: current.rows, schema: snapshot.schema, options: options, dataChange: dataChange)
-            }
-            var add: AddFile
-            if k + 1 < ranges.count && !inPlace {
-                // Gather the next file's rows while this one is encoded and written.
-                let both = try inParallel(write, { try rows(of: k + 1) })
-                add = both.0
-                current = both.1
+        var start = 0
+        let step = max(1, options.maxFileRows)
+        while start < total {
+            let end = min(total, start + step)
+            let rows: RecordBatch
+            if sources.count == 1 && order == nil {
+                rows = first
             } else {
-                add = try write()
-                if k + 1 < ranges.count { current = try rows(of: k + 1) }
+                rows = try gatherRows(sources, order: order, range: start ..< end)
             }
+            let range = sources.count == 1 && order == nil ? start ..< end : 0 ..< rows.rowCount
+            var add = try writeDataFile(rows, rows: range, schema: snapshot.schema, options: options, dataChange: dataChange)
             let commitOrder = CommitOrder(firstVersion: versions?.lowerBound ?? 0, lastVersion: versions?.upperBound ?? 0, part: adds.count)
             add.tags = commitOrder.tags(ownCommit: versions == nil)
             adds.append(add)
+            start = end
         }
         return adds
     }
@@ -293,27 +281,4 @@ extension Codec {
         case .lz4Raw: "lz4raw"
         }
     }
-}
-
-/// Runs `a` and `b` at the same time and returns both results; rethrows `a`'s error first.
-/// Each may itself fan out over the cores; Dispatch shares them out.
-private func inParallel<A, B>(_ a: () throws -> A, _ b: () throws -> B) throws -> (A, B) {
-    var first: Result<A, any Error>?
-    var second: Result<B, any Error>?
-    withoutActuallyEscaping(a) { a in
-        withoutActuallyEscaping(b) { b in
-            let work = TwoTasks(run: { task in
-                if task == 0 { first = Result { try a() } } else { second = Result { try b() } }
-            })
-            DispatchQueue.concurrentPerform(iterations: 2) { work.run($0) }
-        }
-    }
-    guard let first, let second else { throw TableError(.io, "internal: a parallel task did not finish") }
-    return (try first.get(), try second.get())
-}
-
-/// The body of ``inParallel(_:_:)``: task 0 and task 1 write different variables, and
-/// `concurrentPerform` returns only after both ran.
-private struct TwoTasks: @unchecked Sendable {
-    let run: (Int) -> Void
 }
