@@ -3,7 +3,13 @@
 # at fixed request rates. BENCHMARKS.md ("Feature server") describes it.
 #
 #   Benchmarks/server/run.sh [--rates 1000,5000,10000] [--batches 1,100] [--seconds 20]
-#                            [--connections-per-krps 10]
+#                            [--pacing jitter|fixed] [--pin]
+#
+# --pacing: each connection's wait before a request is uniform in 0..20 ms (jitter, the default:
+# requests spread over time) or exactly 10 ms (fixed: connections that started together stay
+# in step and send in bursts; the pacing of the figures before 2026-11-23 23:00).
+# --pin runs the server with one event loop on core 1 and wrk on core 0 (taskset), instead of
+# both free on every core (the default).
 #
 # 1. Installs wrk (Debian's package) when missing (as root, or through sudo -n; otherwise it
 #    prints the command).
@@ -13,7 +19,7 @@
 # 4. Starts `larder serve` on a free loopback port and, for each batch size and rate, runs wrk
 #    (one thread) with Benchmarks/server/load.lua: POST /get-online-features for two features of
 #    user_stats, user ids uniform in 1..5000. Rates are fixed by pacing: each connection waits
-#    10 ms before each request, and the rate sets the connection count (rate / 100), so the
+#    10 ms on average before each request, and the rate sets the connection count (rate / 100), so the
 #    offered load does not depend on the server's speed as long as responses take well under
 #    10 ms. The achieved rate is reported beside the target. wrk times each request from its
 #    send to its response; pacing per connection keeps a slow response from hiding the queue it
@@ -26,16 +32,21 @@ cd "$root"
 rates=1000,5000,10000
 batches=1,100
 seconds=20
-usage() { sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+pin=0
+pacing=jitter
+usage() { sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --rates) rates=$2; shift 2 ;;
         --batches) batches=$2; shift 2 ;;
         --seconds) seconds=$2; shift 2 ;;
+        --pin) pin=1; shift ;;
+        --pacing) pacing=$2; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "server bench: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
     esac
 done
+[[ $pacing == jitter || $pacing == fixed ]] || { echo "server bench: --pacing $pacing: expected jitter or fixed" >&2; exit 2; }
 
 # 1. wrk.
 if ! command -v wrk >/dev/null 2>&1; then
@@ -68,7 +79,9 @@ mkdir -p "$data"
 "$larder" materialize --db "$data/db" --view user_stats >/dev/null
 
 # 4. Serve and load.
-"$larder" serve --db "$data/db" --port 0 --log-level warning > "$data/serve.out" 2> "$data/serve.err" &
+serve_prefix=() wrk_prefix=() serve_flags=()
+if ((pin)); then serve_prefix=(taskset -c 1) wrk_prefix=(taskset -c 0) serve_flags=(--event-loops 1); fi
+"${serve_prefix[@]}" "$larder" serve --db "$data/db" --port 0 --log-level warning "${serve_flags[@]}" > "$data/serve.out" 2> "$data/serve.err" &
 server=$!
 trap 'kill -TERM $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 100); do grep -q '^listening on' "$data/serve.out" 2>/dev/null && break; sleep 0.1; done
@@ -90,8 +103,8 @@ for batch in "${batch_list[@]}"; do
         connections=$(( rate / 100 ))
         (( connections >= 1 )) || connections=1
         # Warm up (connections, caches), then measure.
-        USERS=5000 BATCH=$batch DELAY_MS=10 wrk -t1 -c"$connections" -d3s -s Benchmarks/server/load.lua "$url" >/dev/null 2>&1 || true
-        out=$(USERS=5000 BATCH=$batch DELAY_MS=10 wrk -t1 -c"$connections" -d"${seconds}s" -s Benchmarks/server/load.lua "$url" 2>&1)
+        USERS=5000 BATCH=$batch DELAY_MS=10 PACING=$pacing "${wrk_prefix[@]}" wrk -t1 -c"$connections" -d3s -s Benchmarks/server/load.lua "$url" >/dev/null 2>&1 || true
+        out=$(USERS=5000 BATCH=$batch DELAY_MS=10 PACING=$pacing "${wrk_prefix[@]}" wrk -t1 -c"$connections" -d"${seconds}s" -s Benchmarks/server/load.lua "$url" 2>&1)
         line=$(grep '^RESULT' <<< "$out")
         get() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<< "$line"; }
         requests=$(get requests); secs=$(get seconds)
@@ -106,7 +119,9 @@ served=$(curl -s "$url/metrics" | sed -n 's/^larder_rows_served_total //p')
 
 # 5. Report.
 {
-    echo "Machine: $machine. Load average before/after: $load_before / $load_after. ${seconds} s per row after a 3 s warm-up; wrk and the server share the machine."
+    placement="wrk and the server share the machine"
+    ((pin)) && placement="the server on core 1 with one event loop, wrk on core 0 (--pin)"
+    echo "Machine: $machine. Load average before/after: $load_before / $load_after. ${seconds} s per row after a 3 s warm-up; pacing $pacing; $placement."
     echo
     echo "| entities per request | target req/s | achieved req/s | connections | p50 ms | p99 ms | p99.9 ms | max ms | errors |"
     echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
