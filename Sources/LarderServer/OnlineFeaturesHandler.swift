@@ -153,8 +153,8 @@ final class OnlineFeaturesHandler: ChannelDuplexHandler, RemovableChannelHandler
                 if case .routing = state { state = .idle }  // the whole request went
                 return
             }
-            respond(context, status: .ok, headers: [.contentType: "application/json"], body: answer)
             finish(status: .ok, start: start)
+            respond(context, status: .ok, headers: [.contentType: "application/json"], body: answer)
         } catch {
             fail(context, error, head: head, start: start)
         }
@@ -162,10 +162,12 @@ final class OnlineFeaturesHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     private func fail(_ context: ChannelHandlerContext, _ error: any Error, head: HTTPRequest, start: ContinuousClock.Instant) {
         let failure = ServerMiddleware.failure(error, method: head.method, path: Self.path, logger: server.logger)
-        respond(context, status: failure.status, headers: failure.headers, body: failure.body)
         finish(status: failure.status, start: start)
+        respond(context, status: failure.status, headers: failure.headers, body: failure.body)
     }
 
+    /// Counts the answer before it is written (as the middleware does: from arrival to the
+    /// answer made), so a client that reads /metrics after it sees it counted.
     private func finish(status: HTTPResponse.Status, start: ContinuousClock.Instant) {
         if status == .ok {
             durations?.record(ContinuousClock.now - start)

@@ -17,14 +17,18 @@ struct OnlineFeaturesRequest: Sendable {
     var entityCount: Int
     var fullFeatureNames: Bool
 
+    /// The request's fields.
+    static let fields: Set<String> = ["features", "feature_service", "entities", "full_feature_names"]
+
     /// Reads the request out of a parsed body.
     /// - Throws: ``ServerError`` (400) naming the missing or mistyped field; 413 over `maxEntities`.
     init(_ body: JSONValue, maxEntities: Int) throws(ServerError) {
         guard case .object(let object) = body else {
             throw .badRequest("the request body must be a JSON object, not \(body.typeName)")
         }
-        let known: Set<String> = ["features", "feature_service", "entities", "full_feature_names"]
-        if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
+        // Sorted only when there is something to report (this runs for every read).
+        if object.keys.contains(where: { !Self.fields.contains($0) }),
+           let unknown = object.keys.sorted().first(where: { !Self.fields.contains($0) }) {
             throw .badRequest("unknown field '\(unknown)' (expected features or feature_service, entities, full_feature_names)")
         }
         switch (object["features"], object["feature_service"]) {
@@ -90,7 +94,8 @@ struct OnlineFeaturesRequest: Sendable {
     /// The key columns `keys` (name, type) as a batch, and the keys' values for the response.
     /// - Throws: 400 for a missing key, an extra column, or a value of the wrong type.
     func keyBatch(_ keys: [(name: String, type: DataType)]) throws(ServerError) -> (RecordBatch, [(name: String, values: [Value])]) {
-        if let extra = entities.keys.sorted().first(where: { name in !keys.contains { $0.name == name } }) {
+        if entities.keys.contains(where: { name in !keys.contains { $0.name == name } }),
+           let extra = entities.keys.sorted().first(where: { name in !keys.contains { $0.name == name } }) {
             throw .badRequest("'\(extra)' is not a key of the requested views (keys: \(keys.map(\.name).joined(separator: ", ")))")
         }
         var fields: [Field] = []
