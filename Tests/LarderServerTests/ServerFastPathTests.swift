@@ -16,6 +16,7 @@ import Testing
         #"{"feature_service": "ranker", "entities": {"user_id": [2], "item_id": ["a"]}, "full_feature_names": true}"#,
         #"{"feature_service": "plain", "entities": {"user_id": ["1"]}}"#,
         #"{"features": ["stats:s"], "entities": {"user_id": [2, 1, 7]}}"#,
+        #"{"features": ["items:price"], "entities": {"item_id": ["a", "\u00e9\u2713", "é✓ \"q\""]}, "full_feature_names": null}"#,
     ]
 
     /// The router's answer to each body (Hummingbird's in-process client: no channel pipeline).
@@ -59,7 +60,7 @@ import Testing
 
     @Test func errorsAreTheRoutersAndMostAreAnsweredOnTheEventLoop() async throws {
         let world = try ServerTestWorld()
-        let bodies = ServerTestWorld.badFeatureRequests.map(\.0)
+        let bodies = ServerTestWorld.badFeatureRequests.map(\.0) + ["", "   "]
         let expected = try await Self.routerAnswers(world, bodies, ServerTestWorld.smallLimits)
         let server = world.server(ServerTestWorld.smallLimits)
         try await server.application().test(.live) { client in
