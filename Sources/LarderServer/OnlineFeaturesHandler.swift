@@ -87,7 +87,7 @@ final class OnlineFeaturesHandler: ChannelDuplexHandler, RemovableChannelHandler
                     fail(context, FeatureServer.bodyTooLarge(limit: limit), head: head, start: start)
                     state = .discarding
                 } else {
-                    if body == nil { body = chunk } else { body!.writeImmutableBuffer(chunk) }
+                    if body == nil { body = chunk } else { body?.writeImmutableBuffer(chunk) }
                     state = .reading(head: head, body: body, start: start)
                 }
             case .end(let trailers):
