@@ -5,9 +5,11 @@ import Glibc
 
 /// One TCP connection to a test server, speaking HTTP/1.1 by hand: several requests in one
 /// write (pipelining), chunked bodies, `Connection: close`, and the answers read back in the
-/// order they arrive. Blocking, with a receive timeout so a missing answer fails the test
-/// instead of hanging it.
-final class RawHTTPConnection {
+/// order they arrive. Reads block a Dispatch thread, never one of Swift concurrency's pool
+/// (the server under test needs those, and a full test run keeps them busy), with a receive
+/// timeout so a missing answer fails the test instead of hanging it. One test uses a
+/// connection at a time, from one task.
+final class RawHTTPConnection: @unchecked Sendable {
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
@@ -25,7 +27,7 @@ final class RawHTTPConnection {
     init(port: Int) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -62,7 +64,24 @@ final class RawHTTPConnection {
     }
 
     /// Reads the next answer (its body by `Content-Length`).
-    func answer() throws -> Answer {
+    func answer() async throws -> Answer {
+        try await Self.offPool { try self.blockingAnswer() }
+    }
+
+    /// Whether the server closed the connection (reads until end of stream or the timeout).
+    func isClosedByServer() async throws -> Bool {
+        try await Self.offPool { self.blockingIsClosed() }
+    }
+
+    /// Runs blocking socket work on a Dispatch thread and waits for it without holding a
+    /// thread of the cooperative pool.
+    private static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
+    private func blockingAnswer() throws -> Answer {
         let separator = Array("\r\n\r\n".utf8)
         var headEnd: Int?
         while headEnd == nil {
@@ -86,8 +105,7 @@ final class RawHTTPConnection {
         return Answer(status: status, headers: headers, body: body)
     }
 
-    /// Whether the server closed the connection (reads until end of stream or the timeout).
-    func isClosedByServer() -> Bool {
+    private func blockingIsClosed() -> Bool {
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }

@@ -147,15 +147,15 @@ import Testing
             let connection = try RawHTTPConnection(port: try #require(client.port))
             for _ in 0 ..< 5 {
                 try connection.send(RawHTTPConnection.request("POST", "/get-online-features", body: body))
-                let answer = try connection.answer()
+                let answer = try await connection.answer()
                 #expect(answer.status == 200 && answer.body == want.text)
             }
             #expect(server.metrics.eventLoopAnswers.load(ordering: .relaxed) == 4, "all but the first, which opens the reader")
             // Connection: close goes to Hummingbird, which answers and closes.
             try connection.send(RawHTTPConnection.request("POST", "/get-online-features", body: body, headers: ["Connection: close"]))
-            let last = try connection.answer()
+            let last = try await connection.answer()
             #expect(last.status == 200 && last.body == want.text)
-            #expect(connection.isClosedByServer())
+            #expect(try await connection.isClosedByServer())
             #expect(server.metrics.eventLoopAnswers.load(ordering: .relaxed) == 4)
         }
     }
@@ -182,7 +182,7 @@ import Testing
             for _ in 0 ..< 3 {
                 try connection.send(requests.map(\.0).joined())
                 for (i, (_, status, body)) in requests.enumerated() {
-                    let answer = try connection.answer()
+                    let answer = try await connection.answer()
                     #expect(answer.status == status, "answer \(i): \(answer.body)")
                     if let body { #expect(answer.body == body, "answer \(i)") }
                 }
@@ -211,17 +211,17 @@ import Testing
             #expect(try await client.call(.post, "/get-online-features", body).status == .ok)  // opens the reader
             let connection = try RawHTTPConnection(port: try #require(client.port))
             try connection.send(chunked(body, size: 7))
-            let answer = try connection.answer()
+            let answer = try await connection.answer()
             #expect(answer.status == 200 && answer.body == want.text)
             #expect(server.metrics.eventLoopAnswers.load(ordering: .relaxed) == 1)
             // Over the 2000-byte limit without a Content-Length: 413 once it grows past, then the
             // connection goes on.
             let big = "{\"features\": [\"stats:x\"], \"pad\": \"" + String(repeating: "x", count: 3000) + "\"}"
             try connection.send(chunked(big, size: 500) + chunked(body, size: 1000))
-            let tooLarge = try connection.answer()
+            let tooLarge = try await connection.answer()
             #expect(tooLarge.status == 413)
             #expect(tooLarge.body.contains("payload_too_large") && tooLarge.body.contains("over 2000 bytes"), "\(tooLarge.body)")
-            let after = try connection.answer()
+            let after = try await connection.answer()
             #expect(after.status == 200 && after.body == want.text)
             #expect(server.metrics.eventLoopAnswers.load(ordering: .relaxed) == 3)
         }
