@@ -143,12 +143,12 @@ struct BatchSource {
     /// `destinations[r]` for row `r`, with its key hash `hashes[r]`, copying variable data to
     /// the heap at `output`'s cursors. Works a tile of rows at a time, column by column, so
     /// the tile's entries stay in cache while every column is written.
-    func writeRows(_ rows: [Int32], destinations: UnsafeBufferPointer<UInt32>, hashes: UnsafeBufferPointer<UInt64>,
+    func writeRows(_ rows: ArraySlice<Int32>, destinations: UnsafeBufferPointer<UInt32>, hashes: UnsafeBufferPointer<UInt64>,
                    layout: RowLayout, output: inout OutputCursor) {
         let tile = 2048
-        var start = 0
-        while start < rows.count {
-            let end = min(start + tile, rows.count)
+        var start = rows.startIndex
+        while start < rows.endIndex {
+            let end = min(start + tile, rows.endIndex)
             writeTile(rows[start ..< end], Entries(table: output.table, stride: layout.stride, destinations: destinations),
                       hashes: hashes, layout: layout, output: &output)
             start = end

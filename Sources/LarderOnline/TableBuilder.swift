@@ -184,8 +184,8 @@ struct TableBuilder {
                     }
                     switch source {
                     case .batch(let b):
-                        b.writeRows(aliveRows[s], destinations: destinations, hashes: sourceHashes, layout: layout, output: &cursor)
-                    case .table(let t): t.writeRows(aliveRows[s], destinations: destinations, layout: layout, output: &cursor)
+                        b.writeRows(aliveRows[s][...], destinations: destinations, hashes: sourceHashes, layout: layout, output: &cursor)
+                    case .table(let t): t.writeRows(aliveRows[s][...], destinations: destinations, layout: layout, output: &cursor)
                     }
                 }
                 // The heap was sized from the same rows; a mismatch is a bug in this file.
@@ -220,7 +220,7 @@ struct TableBuilder {
             let (source, rows, destinations, hashes, layout, shared) = work.value
             let lower = rows.count * part / parts, upper = rows.count * (part + 1) / parts
             var cursor = shared
-            let slice = Array(rows[lower ..< upper])
+            let slice = rows[lower ..< upper]
             switch source {
             case .batch(let b): b.writeRows(slice, destinations: destinations, hashes: hashes, layout: layout, output: &cursor)
             case .table(let t): t.writeRows(slice, destinations: destinations, layout: layout, output: &cursor)

@@ -66,7 +66,7 @@ struct TableSource {
 
     /// Copies rows `rows` (hash included) to their entries, `destinations[r]` for row `r`;
     /// out-of-line values are copied to the new heap (inline ones come with the entry).
-    func writeRows(_ rows: [Int32], destinations: UnsafeBufferPointer<UInt32>, layout: RowLayout, output: inout OutputCursor) {
+    func writeRows(_ rows: ArraySlice<Int32>, destinations: UnsafeBufferPointer<UInt32>, layout: RowLayout, output: inout OutputCursor) {
         let stride = layout.stride
         for r in rows {
             let source = row(Int(r))
