@@ -1,11 +1,14 @@
 // Sorting: a stable multi-key sort that returns a permutation.
 //
-// The sort works key by key, from the last key to the first, and each step is a stable sort
-// of the permutation by one column (a least-significant-key-first sort). Fixed-width columns
-// (ints, dates, timestamps, floats, bools) are sorted by an LSD radix sort over 64-bit
-// order-preserving keys, skipping the bytes that are equal in every row; strings, binary and
-// vectors use the standard library's stable comparison sort. Nulls are moved to the front or
-// back of the permutation by a stable partition before the non-null rows are sorted.
+// The sort works key by key from the first key (most significant) down: the rows are sorted
+// by the first key, and each run of rows equal on it is sorted by the second key, and so on.
+// Later keys only ever see the runs that tie on the earlier ones, which for typical data
+// (entity, event time, created time) are short, so most rows are moved by one radix sort.
+// Fixed-width columns (ints, dates, timestamps, floats, bools) are sorted by an LSD radix sort
+// over 64-bit order-preserving keys, skipping the bytes that are equal in every row; strings,
+// binary and vectors use the standard library's stable comparison sort. Nulls are moved to
+// the front or back of a run by a stable partition before its non-null rows are sorted. Every
+// step is stable, so rows equal on every key keep their input order.
 
 /// One key of a multi-column sort.
 ///
@@ -61,28 +64,9 @@ extension RecordBatch {
         let n = rowCount
         var perm = Array(0 ..< n)
         guard n > 1, !resolved.isEmpty, !isSorted(resolved) else { return perm }
-        let scratchPerm = UnsafeMutableBufferPointer<Int>.allocate(capacity: n)
-        let items = UnsafeMutableBufferPointer<RadixItem>.allocate(capacity: n)
-        let scratchItems = UnsafeMutableBufferPointer<RadixItem>.allocate(capacity: n)
-        defer {
-            scratchPerm.deallocate()
-            items.deallocate()
-            scratchItems.deallocate()
-        }
-        perm.withUnsafeMutableBufferPointer { p in
-            for (column, key) in resolved.reversed() {
-                let valid = partitionNulls(p, column, nullsFirst: key.nullsFirst, scratch: scratchPerm)
-                var segment = UnsafeMutableBufferPointer(rebasing: p[valid])
-                let segmentItems = UnsafeMutableBufferPointer(rebasing: items[0 ..< segment.count])
-                if fillOrderKeys(column, ascending: key.ascending, perm: UnsafeBufferPointer(segment), segmentItems) {
-                    let result = radixSort(segmentItems, scratch: scratchItems)
-                    for k in segment.indices { segment[k] = result[k].row }
-                } else {
-                    let sign = key.ascending ? 1 : -1
-                    segment.sort { column.compareValues($0, $1) * sign < 0 }
-                }
-            }
-        }
+        let sorter = MultiKeySorter(keys: resolved, capacity: n)
+        defer { sorter.deallocate() }
+        perm.withUnsafeMutableBufferPointer { p in sorter.sort(p, 0 ..< n, level: 0) }
         return perm
     }
 
@@ -187,7 +171,7 @@ func orderKey(_ x: Double) -> UInt64 {
 
 /// Stably moves the null rows of `column` (among the rows in `perm`) to the front or the back.
 /// Returns the range of `perm` that holds the non-null rows.
-private func partitionNulls(_ perm: UnsafeMutableBufferPointer<Int>, _ column: Column, nullsFirst: Bool,
+func partitionNulls(_ perm: UnsafeMutableBufferPointer<Int>, _ column: Column, nullsFirst: Bool,
                             scratch: UnsafeMutableBufferPointer<Int>) -> Range<Int> {
     guard let validity = column.validity else { return 0 ..< perm.count }
     return validity.bytes.withUnsafeBufferPointer { bits in
@@ -218,7 +202,7 @@ struct RadixItem {
 
 /// Writes each row of `perm` with its order key (inverted when descending) into `items`.
 /// Returns false for columns without fixed-width keys (bytes and vectors).
-private func fillOrderKeys(_ column: Column, ascending: Bool, perm: UnsafeBufferPointer<Int>,
+func fillOrderKeys(_ column: Column, ascending: Bool, perm: UnsafeBufferPointer<Int>,
                            _ items: UnsafeMutableBufferPointer<RadixItem>) -> Bool {
     let flip: UInt64 = ascending ? 0 : ~0
     @inline(__always)
@@ -242,10 +226,11 @@ private func fillOrderKeys(_ column: Column, ascending: Bool, perm: UnsafeBuffer
 }
 
 /// Stable LSD radix sort of `items` by key, `radixBits` bits per pass, skipping digits that
-/// are the same in every key. `scratch` must hold at least `items.count` elements. Returns
-/// the buffer that holds the sorted items (`items` or a prefix of `scratch`).
-private func radixSort(_ items: UnsafeMutableBufferPointer<RadixItem>,
-                       scratch: UnsafeMutableBufferPointer<RadixItem>) -> UnsafeMutableBufferPointer<RadixItem> {
+/// are the same in every key. `scratch` must hold at least `items.count` elements and `counts`
+/// at least `radixCountsCapacity`. Returns the buffer that holds the sorted items (`items` or
+/// a prefix of `scratch`).
+func radixSort(_ items: UnsafeMutableBufferPointer<RadixItem>, scratch: UnsafeMutableBufferPointer<RadixItem>,
+               counts: UnsafeMutableBufferPointer<Int>) -> UnsafeMutableBufferPointer<RadixItem> {
     let n = items.count
     guard n > 1 else { return items }
     var sorted = true
@@ -261,8 +246,8 @@ private func radixSort(_ items: UnsafeMutableBufferPointer<RadixItem>,
     let buckets = 1 << radixBits
     let digitMask = UInt64(buckets - 1)
     let passes = (64 + radixBits - 1) / radixBits
-    let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: passes * buckets)
-    defer { counts.deallocate() }
+    precondition(counts.count >= passes * buckets, "radix counts buffer too small")
+    let counts = UnsafeMutableBufferPointer(rebasing: counts[0 ..< passes * buckets])
     counts.initialize(repeating: 0)
     for k in 0 ..< n {
         let key = items[k].key
@@ -297,6 +282,9 @@ private func radixSort(_ items: UnsafeMutableBufferPointer<RadixItem>,
 
 /// Bits per radix pass: 256 buckets keep the scatter within cache and TLB reach.
 private let radixBits = 8
+
+/// The size of ``radixSort(_:scratch:counts:)``'s `counts` buffer: a histogram per pass.
+let radixCountsCapacity = ((64 + radixBits - 1) / radixBits) << radixBits
 
 /// Stable insertion sort of `items` by key, for short runs.
 private func insertionSort(_ items: UnsafeMutableBufferPointer<RadixItem>) {

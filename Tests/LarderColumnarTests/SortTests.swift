@@ -45,6 +45,29 @@ import Testing
         }
     }
 
+    /// Tie stretches long enough for the radix path at the second and third key, with nulls
+    /// inside them and a string first key: the key-by-key recursion against the reference.
+    @Test func longTieStretchesAtEveryLevel() throws {
+        var rng = SplitMix64(seed: 84)
+        let n = 20_000
+        let entity = Column.int64((0 ..< n).map { _ in Int64.random(in: 0 ..< 40, using: &rng) })
+        let day = Column.int64((0 ..< n).map { _ in Int64.random(in: 0 ..< 30, using: &rng) },
+                               validity: Bitmap((0 ..< n).map { _ in Int.random(in: 0 ..< 7, using: &rng) != 0 }))
+        let created = Column.timestamp((0 ..< n).map { _ in Int64.random(in: 0 ..< 4, using: &rng) })
+        let name = Column.string((0 ..< n).map { _ in ["a", "b", "é", ""][Int.random(in: 0 ..< 4, using: &rng)] })
+        let batch = try RecordBatch(["entity": entity, "day": day, "created": created, "name": name])
+        for keys in [
+            [(0, true, false), (1, true, true), (2, true, false)],
+            [(0, false, false), (1, false, false), (2, true, true)],
+            [(3, true, false), (0, true, false), (1, false, true)],
+            [(1, true, false), (3, false, false), (2, false, false)],
+        ] {
+            let k = keys.map { (column: $0.0, ascending: $0.1, nullsFirst: $0.2) }
+            let order = try batch.sortIndices(by: k.map { SortKey(column: $0.column, ascending: $0.ascending, nullsFirst: $0.nullsFirst) })
+            #expect(order == referenceSortIndices(batch, k), "\(keys)")
+        }
+    }
+
     @Test func stableWithEqualKeys() throws {
         let batch = try RecordBatch(["k": Column.int64([2, 1, 2, 1, 2]), "tag": Column.string(["a", "b", "c", "d", "e"])])
         #expect(try batch.sortIndices(by: [SortKey("k")]) == [1, 3, 0, 2, 4])
