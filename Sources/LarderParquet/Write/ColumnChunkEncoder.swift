@@ -44,7 +44,7 @@ struct EncodedColumnChunk {
 }
 
 /// Encodes one column of a row group into data pages (format v1): definition levels (and
-/// repetition levels for vectors) as length-prefixed RLE, values PLAIN or dictionary-encoded.
+/// repetition levels for vectors) as length-prefixed RLE, values PLAIN, BYTE_STREAM_SPLIT (floats) or dictionary-encoded.
 struct ColumnChunkEncoder {
     let field: Field
     let options: ParquetWriteOptions
@@ -139,7 +139,13 @@ struct ColumnChunkEncoder {
     // MARK: PLAIN
 
     private mutating func encodePlain(_ column: Column, rows: Range<Int>) throws {
-        chunk.encodings = field.isNullable ? [.plain, .rle] : [.plain]
+        let splitFloats: Bool
+        switch column.storage {
+        case .float32, .float64: splitFloats = options.byteStreamSplit
+        default: splitFloats = false
+        }
+        let valueEncoding: ParquetFormat.Encoding = splitFloats ? .byteStreamSplit : .plain
+        chunk.encodings = field.isNullable ? [valueEncoding, .rle] : [valueEncoding]
         chunk.numValues = rows.count
         let n = rows.upperBound
         let validityBytes = column.validity?.bytes
@@ -157,14 +163,18 @@ struct ColumnChunkEncoder {
                 } else {
                     try body(&page, start ..< end, nil)
                 }
-                try flushPage(type: .dataPage, valueCount: end - start, encoding: .plain)
+                try flushPage(type: .dataPage, valueCount: end - start, encoding: valueEncoding)
                 start = end
             } while start < n
         }
         func fixed<T: PlainFixedWidth>(_ values: [T]) throws {
             try values.withUnsafeBufferPointer { buf in
                 try pages(bytesPerRow: Double(MemoryLayout<T>.stride)) { out, range, validity in
-                    PlainEncoding.encode(UnsafeBufferPointer(rebasing: buf[range]), validity: validity, into: &out)
+                    if splitFloats {
+                        ByteStreamSplitEncoder.encode(UnsafeBufferPointer(rebasing: buf[range]), validity: validity, into: &out)
+                    } else {
+                        PlainEncoding.encode(UnsafeBufferPointer(rebasing: buf[range]), validity: validity, into: &out)
+                    }
                 }
             }
         }
@@ -246,11 +256,13 @@ struct ColumnChunkEncoder {
     private mutating func encodeVector(_ column: Column, rows: Range<Int>, dimension d: Int) throws {
         guard case .vector(_, let values) = column.storage else { return }
         let maxDef = UInt32(field.isNullable ? 2 : 1)
-        chunk.encodings = [.plain, .rle]
+        let valueEncoding: ParquetFormat.Encoding = options.byteStreamSplit ? .byteStreamSplit : .plain
+        chunk.encodings = [valueEncoding, .rle]
         let n = rows.upperBound
         let step = rowsPerPage(bytesPerRow: Double(4 * d))
         var start = rows.lowerBound
         var repetition: [UInt32] = [], definition: [UInt32] = []
+        var present: [Float] = []
         try values.withUnsafeBufferPointer { floats in
             repeat {
                 let end = min(n, start + step)
@@ -269,11 +281,22 @@ struct ColumnChunkEncoder {
                 try repetition.withUnsafeBufferPointer { try RLEHybridEncoder.encodeLengthPrefixed($0, bitWidth: 1, into: &page) }
                 let defWidth = RLEHybridEncoder.bitWidth(forMaxValue: UInt64(maxDef))
                 try definition.withUnsafeBufferPointer { try RLEHybridEncoder.encodeLengthPrefixed($0, bitWidth: defWidth, into: &page) }
-                for i in start ..< end where column.isValid(i) {
-                    page.append(contentsOf: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: floats[i * d ..< (i + 1) * d])))
+                if options.byteStreamSplit {
+                    if column.validity == nil {
+                        ByteStreamSplitEncoder.append(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: floats[start * d ..< end * d])),
+                                                      width: 4, into: &page)
+                    } else {
+                        present.removeAll(keepingCapacity: true)
+                        for i in start ..< end where column.isValid(i) { present.append(contentsOf: floats[i * d ..< (i + 1) * d]) }
+                        present.withUnsafeBytes { ByteStreamSplitEncoder.append($0, width: 4, into: &page) }
+                    }
+                } else {
+                    for i in start ..< end where column.isValid(i) {
+                        page.append(contentsOf: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: floats[i * d ..< (i + 1) * d])))
+                    }
                 }
                 chunk.numValues += definition.count
-                try flushPage(type: .dataPage, valueCount: definition.count, encoding: .plain)
+                try flushPage(type: .dataPage, valueCount: definition.count, encoding: valueEncoding)
                 start = end
             } while start < n
         }

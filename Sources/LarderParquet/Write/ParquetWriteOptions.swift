@@ -18,6 +18,13 @@ public struct ParquetWriteOptions: Sendable {
     public var dictionary: Bool = true
     /// The largest dictionary page, in PLAIN-encoded bytes. Default 1 MiB, as pyarrow.
     public var maxDictionaryBytes: Int = 1 << 20
+    /// Whether float and double values that are not dictionary-encoded (including the
+    /// elements of vector columns) are written BYTE_STREAM_SPLIT instead of PLAIN. Splitting
+    /// each value's bytes into streams puts the sign and exponent bytes together, so zstd
+    /// compresses the pages about 2.5× faster and 25% smaller on embeddings (see BENCHMARKS.md,
+    /// "Ingest"). Every current Parquet reader (pyarrow, DuckDB, Polars, delta-rs, Spark 3.x)
+    /// reads it; set false for readers older than Parquet format 2.8. Default true.
+    public var byteStreamSplit: Bool = true
     /// Extra key/value metadata stored in the footer.
     public var metadata: [String: String] = [:]
     /// Whether ``ParquetWriter/close()`` fsyncs the file and its directory before returning.
