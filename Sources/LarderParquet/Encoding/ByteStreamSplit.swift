@@ -3,6 +3,8 @@
 // mantissa bytes land in separate streams, which a general-purpose compressor then handles
 // both better and faster than interleaved PLAIN values.
 
+import LarderColumnar
+
 /// Encodes FLOAT and DOUBLE values as BYTE_STREAM_SPLIT (the writer's default for
 /// non-dictionary floats; see ``ParquetWriteOptions/byteStreamSplit``).
 enum ByteStreamSplitEncoder {
@@ -24,7 +26,7 @@ enum ByteStreamSplitEncoder {
         let count = width > 0 ? src.count / width : 0
         guard count > 0, let s = src.baseAddress else { return }
         let base = out.count
-        out.append(contentsOf: repeatElement(0, count: count * width))
+        out.appendRepeating(0, count: count * width)
         out.withUnsafeMutableBytes { raw in
             guard let d = raw.baseAddress?.advanced(by: base) else { return }
             switch width {
@@ -104,7 +106,7 @@ enum ByteStreamSplitDecoder {
         let width = MemoryLayout<T>.stride
         _ = try PlainEncoding.checkedByteCount(count, size: width, available: src.count, type: "\(T.self)")
         let start = out.count
-        out.append(contentsOf: repeatElement(T.zero, count: count))
+        out.appendRepeating(T.zero, count: count)
         return try out.withUnsafeMutableBytes { raw in
             try decode(src, count: count, width: width, into: UnsafeMutableRawBufferPointer(rebasing: raw[(start * width)...]))
         }
@@ -120,7 +122,7 @@ enum ByteStreamSplitDecoder {
         let bytes = try PlainEncoding.checkedByteCount(count, size: width, available: src.count, type: "FIXED_LEN_BYTE_ARRAY")
         try PlainEncoding.prepareOffsets(&offsets, data: data)
         let base = data.count
-        data.append(contentsOf: repeatElement(0, count: bytes))
+        data.appendRepeating(0, count: bytes)
         try data.withUnsafeMutableBytes { raw in
             _ = try decode(src, count: count, width: width, into: UnsafeMutableRawBufferPointer(rebasing: raw[base...]))
         }
