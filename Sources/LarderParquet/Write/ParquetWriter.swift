@@ -6,7 +6,8 @@ import Synchronization
 ///
 /// Rows are buffered into row groups of ``ParquetWriteOptions/rowGroupRows``; column chunks
 /// are encoded and compressed in parallel, the chunks of several full row groups at once when
-/// a write brings that many rows. The file is written under a temporary
+/// a write brings that many rows; a round's bytes are written in the background while the
+/// next round is encoded. The file is written under a temporary
 /// name and renamed into place by ``close()``, so a failed or abandoned writer never leaves a
 /// partial file at `path`.
 ///
@@ -135,6 +136,9 @@ public final class ParquetWriter {
         var groups: [[(column: Column, rows: Range<Int>)]] = []
         for _ in 0 ..< count { groups.append(try takePending(rows: rows)) }
         let encoded = try encodeColumns(groups.flatMap { $0 })
+        // The previous round's bytes were written while this one was encoded; waiting here
+        // keeps at most one round queued.
+        try output.drain()
         let width = schema.count
         for g in 0 ..< count {
             try writeRowGroup(Array(encoded[g * width ..< (g + 1) * width]), rows: rows)
@@ -147,7 +151,7 @@ public final class ParquetWriter {
         var totalUncompressed = 0
         for (c, chunk) in encoded.enumerated() {
             let offset = output.offset
-            try output.write(chunk.bytes)
+            output.enqueue(chunk.bytes)
             let meta = chunk.metadata(field: schema.fields[c], codec: options.codec, offset: offset)
             chunks.append(ParquetFormat.ColumnChunk(fileOffset: Int64(offset), metaData: meta))
             totalUncompressed += chunk.uncompressedSize
