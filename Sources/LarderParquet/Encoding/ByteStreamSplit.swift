@@ -44,6 +44,19 @@ enum ByteStreamSplitEncoder {
     @inline(__always)
     private static func split<W: FixedWidthInteger>(_ s: UnsafeRawPointer, count: Int, into d: UnsafeMutableRawPointer, as: W.Type) {
         let width = MemoryLayout<W>.size
+        if W.self == UInt32.self && Int(bitPattern: s) % MemoryLayout<UInt32>.alignment == 0 {
+            // The common case (floats from an array), written so the compiler vectorizes it.
+            let values = s.assumingMemoryBound(to: UInt32.self)
+            let b0 = d.assumingMemoryBound(to: UInt8.self), b1 = b0 + count, b2 = b1 + count, b3 = b2 + count
+            for i in 0 ..< count {
+                let v = values[i].littleEndian
+                b0[i] = UInt8(truncatingIfNeeded: v)
+                b1[i] = UInt8(truncatingIfNeeded: v &>> 8)
+                b2[i] = UInt8(truncatingIfNeeded: v &>> 16)
+                b3[i] = UInt8(truncatingIfNeeded: v &>> 24)
+            }
+            return
+        }
         for i in 0 ..< count {
             let v = s.loadUnaligned(fromByteOffset: i * width, as: W.self).littleEndian
             for k in 0 ..< width {
@@ -79,6 +92,26 @@ enum ByteStreamSplitDecoder {
     @inline(__always)
     private static func join<W: FixedWidthInteger>(_ s: UnsafeRawPointer, count: Int, into d: UnsafeMutableRawPointer, as: W.Type) {
         let width = MemoryLayout<W>.size
+        if W.self == UInt32.self && Int(bitPattern: d) % MemoryLayout<UInt32>.alignment == 0 {
+            // The common case (floats into an array), written so the compiler vectorizes it.
+            let b0 = s.assumingMemoryBound(to: UInt8.self), b1 = b0 + count, b2 = b1 + count, b3 = b2 + count
+            let out = d.assumingMemoryBound(to: UInt32.self)
+            for i in 0 ..< count {
+                out[i] = (UInt32(b0[i]) | UInt32(b1[i]) &<< 8 | UInt32(b2[i]) &<< 16 | UInt32(b3[i]) &<< 24).littleEndian
+            }
+            return
+        }
+        if W.self == UInt64.self && Int(bitPattern: d) % MemoryLayout<UInt64>.alignment == 0 {
+            let b = s.assumingMemoryBound(to: UInt8.self)
+            let b1 = b + count, b2 = b1 + count, b3 = b2 + count, b4 = b3 + count, b5 = b4 + count, b6 = b5 + count, b7 = b6 + count
+            let out = d.assumingMemoryBound(to: UInt64.self)
+            for i in 0 ..< count {
+                let low = UInt64(b[i]) | UInt64(b1[i]) &<< 8 | UInt64(b2[i]) &<< 16 | UInt64(b3[i]) &<< 24
+                let high = UInt64(b4[i]) &<< 32 | UInt64(b5[i]) &<< 40 | UInt64(b6[i]) &<< 48 | UInt64(b7[i]) &<< 56
+                out[i] = (low | high).littleEndian
+            }
+            return
+        }
         for i in 0 ..< count {
             var v: W = 0
             for k in 0 ..< width { v |= W(s.load(fromByteOffset: k * count + i, as: UInt8.self)) &<< W(8 * k) }
