@@ -42,7 +42,7 @@ public struct ColumnBuilder: Sendable {
         case .float64(var a): a.append(0); storage = .float64(a)
         case .bool(var a): a.append(false); storage = .bool(a)
         case .bytes(var o, let d): o.append(d.count); storage = .bytes(offsets: o, data: d)
-        case .vector(let dim, var v): v.appendRepeating(0, count: dim); storage = .vector(dimension: dim, values: v)
+        case .vector(let dim, var v): v.append(contentsOf: repeatElement(0, count: dim)); storage = .vector(dimension: dim, values: v)
         }
     }
 

@@ -1,7 +1,6 @@
 import CLZ4
 import CZlib
 import CZstd
-import LarderColumnar
 
 /// A page compression codec, as named by Parquet's `CompressionCodec` enum.
 ///
@@ -116,7 +115,7 @@ final class PageCompressor {
     private func appendCompressed(bound: Int, to output: inout [UInt8],
                                   _ body: (UnsafeMutableRawPointer, Int) throws -> Int) throws {
         let start = output.count
-        output.appendRepeating(0, count: bound)
+        output.append(contentsOf: repeatElement(0, count: bound))
         var written = 0
         do {
             try output.withUnsafeMutableBytes { out in

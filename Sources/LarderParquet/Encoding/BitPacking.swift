@@ -2,8 +2,6 @@
 // back, each `bitWidth` bits, filling every byte from its least significant bit up
 // (see Encodings.md, "Run Length Encoding / Bit-Packing Hybrid", note 1).
 
-import LarderColumnar
-
 #if !_endian(little)
 #error("LarderParquet's encoders assume a little-endian host")
 #endif
@@ -25,7 +23,7 @@ enum BitPacking {
         guard bitWidth > 0, n > 0, let src = values.baseAddress else { return }
         let total = byteCount(count: n, bitWidth: bitWidth)
         let start = out.count
-        out.appendRepeating(0, count: total)
+        out.append(contentsOf: repeatElement(0, count: total))
         let mask: UInt64 = (1 << UInt64(bitWidth)) &- 1
         out.withUnsafeMutableBytes { raw in
             guard let dst = raw.baseAddress?.advanced(by: start) else { return }

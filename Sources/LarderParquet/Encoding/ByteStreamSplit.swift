@@ -3,8 +3,6 @@
 // mantissa bytes land in separate streams, which a general-purpose compressor then handles
 // both better and faster than interleaved PLAIN values.
 
-import LarderColumnar
-
 /// Encodes FLOAT and DOUBLE values as BYTE_STREAM_SPLIT (the writer's default for
 /// non-dictionary floats; see ``ParquetWriteOptions/byteStreamSplit``).
 enum ByteStreamSplitEncoder {
@@ -26,7 +24,7 @@ enum ByteStreamSplitEncoder {
         let count = width > 0 ? src.count / width : 0
         guard count > 0, let s = src.baseAddress else { return }
         let base = out.count
-        out.appendRepeating(0, count: count * width)
+        out.append(contentsOf: repeatElement(0, count: count * width))
         out.withUnsafeMutableBytes { raw in
             guard let d = raw.baseAddress?.advanced(by: base) else { return }
             switch width {
@@ -139,7 +137,7 @@ enum ByteStreamSplitDecoder {
         let width = MemoryLayout<T>.stride
         _ = try PlainEncoding.checkedByteCount(count, size: width, available: src.count, type: "\(T.self)")
         let start = out.count
-        out.appendRepeating(T.zero, count: count)
+        out.append(contentsOf: repeatElement(T.zero, count: count))
         return try out.withUnsafeMutableBytes { raw in
             try decode(src, count: count, width: width, into: UnsafeMutableRawBufferPointer(rebasing: raw[(start * width)...]))
         }
@@ -155,7 +153,7 @@ enum ByteStreamSplitDecoder {
         let bytes = try PlainEncoding.checkedByteCount(count, size: width, available: src.count, type: "FIXED_LEN_BYTE_ARRAY")
         try PlainEncoding.prepareOffsets(&offsets, data: data)
         let base = data.count
-        data.appendRepeating(0, count: bytes)
+        data.append(contentsOf: repeatElement(0, count: bytes))
         try data.withUnsafeMutableBytes { raw in
             _ = try decode(src, count: count, width: width, into: UnsafeMutableRawBufferPointer(rebasing: raw[base...]))
         }

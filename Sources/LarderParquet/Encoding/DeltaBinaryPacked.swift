@@ -5,8 +5,6 @@
 //
 // value[i] = value[i - 1] + minDelta + packed[i], all wrapping (two's complement).
 
-import LarderColumnar
-
 /// An integer type DELTA_BINARY_PACKED can decode to: INT32 (`Int32`) or INT64 (`Int64`).
 protocol DeltaBinaryPackedInteger: FixedWidthInteger, PlainFixedWidth {}
 extension Int32: DeltaBinaryPackedInteger {}
@@ -111,7 +109,7 @@ enum DeltaBinaryPackedDecoder {
                                                     appendingTo out: inout [T]) throws -> Int {
         guard count >= 0 else { throw ParquetError(.invalidArgument, "negative value count \(count)") }
         let start = out.count
-        out.appendRepeating(0, count: count)
+        out.append(contentsOf: repeatElement(0, count: count))
         do {
             return try out.withUnsafeMutableBufferPointer { buffer in
                 try decode(src, count: count, into: UnsafeMutableBufferPointer(rebasing: buffer[start...]))

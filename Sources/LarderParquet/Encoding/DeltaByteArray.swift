@@ -3,8 +3,6 @@
 // DELTA_LENGTH_BYTE_ARRAY; value i = prefix_i bytes of value i - 1 + suffix i.
 // Read side only; both decode into offsets + data like PLAIN byte arrays.
 
-import LarderColumnar
-
 /// Decodes DELTA_LENGTH_BYTE_ARRAY and DELTA_BYTE_ARRAY pages.
 enum DeltaByteArrayDecoder {
     /// Decodes `count` DELTA_LENGTH_BYTE_ARRAY values from the start of `src`, appending `count`
@@ -83,7 +81,7 @@ enum DeltaByteArrayDecoder {
         try PlainEncoding.prepareOffsets(&offsets, data: data)
         // Pass 2: copy prefixes from the previous value and suffixes from the page.
         let base = data.count
-        data.appendRepeating(0, count: total)
+        data.append(contentsOf: repeatElement(0, count: total))
         offsets.reserveCapacity(offsets.count + count)
         var end = base
         for i in 0 ..< count {

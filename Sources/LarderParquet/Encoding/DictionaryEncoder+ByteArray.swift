@@ -2,8 +2,6 @@
 // offsets (the `ColumnStorage.bytes` layout); the table stores each entry's 64-bit hash, so a
 // probe compares bytes only when the hashes agree. No allocation per value.
 
-import LarderColumnar
-
 /// A fast 64-bit hash of a byte range (8-byte words, multiply-xorshift mixing). Not
 /// cryptographic and not stable across versions: for in-memory tables only.
 enum ByteRangeHash {
@@ -119,7 +117,7 @@ final class ByteArrayDictionaryEncoder {
             let chunkValidity = validity.map { ValidityBitsView($0.bytes, bitOffset: $0.bitOffset + chunkStart) }
             let present = chunkValidity.map { $0.setCount(m) } ?? m
             let first = indices.count
-            indices.appendRepeating(0, count: present)
+            indices.append(contentsOf: repeatElement(0, count: present))
             let chunkOffsets = UnsafeBufferPointer(rebasing: offsets[chunkStart ... chunkStart + m])
             let ok = present == 0 || indices.withUnsafeMutableBufferPointer { out in
                 guard let base = out.baseAddress else { return true }

@@ -6,8 +6,6 @@
 // full, doubling when it fills. Fixed-width keys are hashed and compared by bit pattern, so NaN
 // payloads and -0.0 are distinct entries that round-trip exactly.
 
-import LarderColumnar
-
 /// When a dictionary stops paying for itself; the writer then falls back to PLAIN.
 struct DictionaryLimits: Sendable, Hashable {
     /// Give up once the dictionary's PLAIN encoding would exceed this many bytes.
@@ -141,7 +139,7 @@ final class FixedWidthDictionaryEncoder<T: DictionaryKey> {
             let chunkValidity = validity.map { ValidityBitsView($0.bytes, bitOffset: $0.bitOffset + chunkStart) }
             let present = chunkValidity.map { $0.setCount(n) } ?? n
             let first = indices.count
-            indices.appendRepeating(0, count: present)
+            indices.append(contentsOf: repeatElement(0, count: present))
             let ok = present == 0 || indices.withUnsafeMutableBufferPointer { out in
                 guard let base = out.baseAddress else { return true }
                 return encodeLoop(src + chunkStart, count: n, validity: chunkValidity, out: base + first)

@@ -5,8 +5,6 @@
 // `data[offsets[i] ..< offsets[i + 1]]`, offsets starting at 0. Decoders append, so a column
 // can be assembled page by page into the same buffers.
 
-import LarderColumnar
-
 extension PlainEncoding {
     // MARK: BYTE_ARRAY
 
@@ -30,7 +28,7 @@ extension PlainEncoding {
         }
         guard total > 0 else { return }
         let start = out.count
-        out.appendRepeating(0, count: total)
+        out.append(contentsOf: repeatElement(0, count: total))
         out.withUnsafeMutableBytes { raw in
             guard let dst = raw.baseAddress?.advanced(by: start) else { return }
             var o = 0
@@ -61,7 +59,7 @@ extension PlainEncoding {
         guard count > 0, let s = src.baseAddress else { return 0 }
         let base = data.count
         let first = offsets.count
-        offsets.appendRepeating(0, count: count)
+        offsets.append(contentsOf: repeatElement(0, count: count))
         // Pass 1: walk the lengths, writing offsets; no byte is copied yet.
         let walked: Result<Int, ParquetError> = offsets.withUnsafeMutableBufferPointer { out in
             var pos = 0
@@ -91,7 +89,7 @@ extension PlainEncoding {
         }
         // Pass 2: value i's bytes start after i + 1 length words and the bytes before it.
         let total = consumed - 4 * count
-        data.appendRepeating(0, count: total)
+        data.append(contentsOf: repeatElement(0, count: total))
         offsets.withUnsafeBufferPointer { offs in
             data.withUnsafeMutableBytes { raw in
                 guard let dst = raw.baseAddress else { return }

@@ -2,8 +2,6 @@
 // to back, little-endian; booleans bit-packed LSB first. Byte arrays and INT96 are in
 // PlainEncoding+ByteArray.swift.
 
-import LarderColumnar
-
 /// A type whose PLAIN encoding is its little-endian in-memory bytes: INT32 (`Int32`,
 /// `UInt32`), INT64 (`Int64`, `UInt64`), FLOAT (`Float`), DOUBLE (`Double`).
 protocol PlainFixedWidth: BitwiseCopyable, AdditiveArithmetic {}
@@ -68,7 +66,7 @@ enum PlainEncoding {
         }
         let present = validity.setCount(values.count)
         let start = out.count
-        out.appendRepeating(0, count: present * size)
+        out.append(contentsOf: repeatElement(0, count: present * size))
         out.withUnsafeMutableBytes { raw in
             guard let dst = raw.baseAddress?.advanced(by: start) else { return }
             var o = 0
@@ -111,7 +109,7 @@ enum PlainEncoding {
         }
         let start = out.count
         // Grow, then copy raw bytes: the source is unaligned for T.
-        out.appendRepeating(T.zero, count: count)
+        out.append(contentsOf: repeatElement(T.zero, count: count))
         out.withUnsafeMutableBytes { raw in
             raw.baseAddress?.advanced(by: start * MemoryLayout<T>.stride).copyMemory(from: s, byteCount: bytes)
         }
@@ -139,7 +137,7 @@ enum PlainEncoding {
         let present = validity.map { $0.setCount(n) } ?? n
         guard present > 0 else { return }
         let start = out.count
-        out.appendRepeating(0, count: (present + 7) / 8)
+        out.append(contentsOf: repeatElement(0, count: (present + 7) / 8))
         out.withUnsafeMutableBufferPointer { dst in
             var o = 0
             for i in 0 ..< n where validity?[i] ?? true {
@@ -160,7 +158,7 @@ enum PlainEncoding {
             throw ParquetError.corruptEncoding("PLAIN", "\(count) booleans need \(bytes) bytes but the page holds \(src.count)")
         }
         let start = out.count
-        out.appendRepeating(false, count: count)
+        out.append(contentsOf: repeatElement(false, count: count))
         out.withUnsafeMutableBufferPointer { dst in
             for i in 0 ..< count {
                 dst[start + i] = (src[i >> 3] >> UInt8(i & 7)) & 1 != 0

@@ -3,8 +3,6 @@
 // `groups * 8` values bit-packed. Used for definition/repetition levels, dictionary indices and
 // RLE booleans.
 
-import LarderColumnar
-
 /// Encodes unsigned integers with the RLE / bit-packing hybrid.
 enum RLEHybridEncoder {
     /// Repeats at least this long become RLE runs; shorter ones stay bit-packed.
@@ -83,7 +81,7 @@ enum RLEHybridEncoder {
             // Zero padding up to whole groups: `groups * bitWidth` bytes in all.
             let written = BitPacking.byteCount(count: chunk, bitWidth: bitWidth)
             let padding = groups * bitWidth - written
-            if padding > 0 { out.appendRepeating(0, count: padding) }
+            if padding > 0 { out.append(contentsOf: repeatElement(0, count: padding)) }
             start += chunk
         }
     }

@@ -167,7 +167,7 @@ struct ColumnChunkDecoder {
                 selected.float.append(contentsOf: pageValues.float[valueStart ..< valueStart + dimension])
             } else {
                 selectedSawNull = true
-                selected.float.appendRepeating(0, count: dimension)
+                selected.float.append(contentsOf: repeatElement(0, count: dimension))
             }
         }
     }
@@ -367,7 +367,7 @@ struct ColumnChunkDecoder {
 
     private func appendLevels(_ body: UnsafeRawBufferPointer, count: Int, maxLevel: Int, into out: inout [UInt32]) throws {
         let start = out.count
-        out.appendRepeating(0, count: count)
+        out.append(contentsOf: repeatElement(0, count: count))
         try out.withUnsafeMutableBufferPointer { buf in
             let dst = UnsafeMutableBufferPointer(rebasing: buf[start...])
             try RLEHybridDecoder.decode(body, bitWidth: RLEHybridEncoder.bitWidth(forMaxValue: UInt64(maxLevel)),

@@ -45,8 +45,8 @@ struct DenseValues {
                     total += dictOffsets[Int(i) + 1] - dictOffsets[Int(i)]
                 }
                 let dataStart = data.count, offsetStart = offsets.count
-                data.appendRepeating(0, count: total)
-                offsets.appendRepeating(0, count: indices.count)
+                data.append(contentsOf: repeatElement(0, count: total))
+                offsets.append(contentsOf: repeatElement(0, count: indices.count))
                 dictionary.data.withUnsafeBytes { src in
                     data.withUnsafeMutableBytes { dst in
                         offsets.withUnsafeMutableBufferPointer { out in
@@ -68,11 +68,11 @@ struct DenseValues {
     }
 
     /// Appends `dict[i]` for each index into pre-sized storage; every index is checked.
-    private static func gather<T: BitwiseCopyable>(_ dict: [T], _ indices: UnsafeBufferPointer<UInt32>, into out: inout [T]) throws {
+    private static func gather<T>(_ dict: [T], _ indices: UnsafeBufferPointer<UInt32>, into out: inout [T]) throws {
         guard !indices.isEmpty else { return }
         guard let first = dict.first else { throw badIndex(indices[0], 0) }
         let start = out.count
-        out.appendRepeating(first, count: indices.count)
+        out.append(contentsOf: repeatElement(first, count: indices.count))
         try dict.withUnsafeBufferPointer { d in
             try out.withUnsafeMutableBufferPointer { o in
                 let size = UInt32(truncatingIfNeeded: d.count)

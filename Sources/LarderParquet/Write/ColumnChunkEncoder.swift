@@ -271,8 +271,8 @@ struct ColumnChunkEncoder {
                 for i in start ..< end {
                     if column.isValid(i) {
                         repetition.append(0)
-                        repetition.appendRepeating(1, count: d - 1)
-                        definition.appendRepeating(maxDef, count: d)
+                        repetition.append(contentsOf: repeatElement(1, count: d - 1))
+                        definition.append(contentsOf: repeatElement(maxDef, count: d))
                     } else {
                         repetition.append(0)
                         definition.append(0)
