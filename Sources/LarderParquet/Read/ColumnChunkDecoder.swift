@@ -559,11 +559,26 @@ struct ColumnChunkDecoder {
             // Every row present: the decoded floats already are the vector buffer.
             return try Column(type: .vector(dimension: dimension), storage: .vector(dimension: dimension, values: dense.float))
         }
-        var values = [Float](repeating: 0, count: rowCount * dimension)
-        var src = 0
-        for i in 0 ..< rowCount where listRowValid[i] {
-            for k in 0 ..< dimension { values[i * dimension + k] = dense.float[src + k] }
-            src += dimension
+        // One pass into uninitialized storage: each present row copied to its place, each null
+        // row zeroed (no zero fill of the whole buffer first).
+        let values = [Float](unsafeUninitializedCapacity: rowCount * dimension) { out, initialized in
+            dense.float.withUnsafeBufferPointer { present in
+                guard let to = out.baseAddress, let from = present.baseAddress else {
+                    out.initialize(repeating: 0)
+                    return
+                }
+                var src = 0
+                for i in 0 ..< rowCount {
+                    let dst = to + i * dimension
+                    if listRowValid[i] {
+                        dst.initialize(from: from + src, count: dimension)
+                        src += dimension
+                    } else {
+                        dst.initialize(repeating: 0, count: dimension)
+                    }
+                }
+            }
+            initialized = rowCount * dimension
         }
         return try Column(type: .vector(dimension: dimension), storage: .vector(dimension: dimension, values: values),
                           validity: listRowValid)
