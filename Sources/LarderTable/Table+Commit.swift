@@ -157,7 +157,11 @@ extension Table {
             }
             summary = try writer.close()
         } catch {
-            throw TableError(.io, "cannot write a data file: \(error)", path: path)
+            // The table error carries the kind (I/O); the Parquet error's own "(I/O error)" would repeat it.
+            let detail = (error as? ParquetError).flatMap { e in
+                e.code == .io ? (e.path.map { "\($0): " } ?? "") + e.message + (e.underlying.map { ": \($0)" } ?? "") : nil
+            } ?? "\(error)"
+            throw TableError(.io, "cannot write a data file: \(detail)", path: path)
         }
         let stats = FileStatistics(rowCount: summary.rowCount, columns: summary.statistics)
         return AddFile(path: name, size: Int64(summary.sizeBytes), modificationTime: Table.nowMillis(),

@@ -120,6 +120,7 @@ import Testing
         process.waitUntilExit()
         #expect(process.terminationStatus == 1, "\(stderr)")
         #expect(stderr.contains("File too large"), "\(stderr)")
+        #expect(stderr.components(separatedBy: "(I/O error)").count == 2, "the kind once: \(stderr)")
         #expect(stderr.split(separator: "\n").count == 1, "\(stderr)")
         let history = try CommandLineTool.run(["history", "--db", db, "user_stats", "--json"])
         #expect((try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [Any])?.count == 1)
